@@ -1,0 +1,35 @@
+/**
+ * Exit codes of every `drydock` command. Documented in README.md ("Exit codes").
+ * Expected outcomes (a gate that failed) are kept apart from usage errors and from bugs.
+ */
+export const EXIT = {
+  /** Success: nothing over the threshold. */
+  ok: 0,
+  /** A policy, severity threshold or verification failed (an expected outcome). `--exit-code` overrides it. */
+  violation: 1,
+  /** Bad command line, bad config, unreadable input given by the user. */
+  usage: 2,
+  /** A registry or network endpoint could not be reached. */
+  unreachable: 3,
+  /** A bug in Drydock. */
+  internal: 70,
+} as const
+
+export type ExitCode = (typeof EXIT)[keyof typeof EXIT]
+
+/** Thrown by a command for an expected, user-facing failure; main prints `message` and exits with `code`. */
+export class ExitError extends Error {
+  readonly exitCode: number
+  constructor(message: string, exitCode: number) {
+    super(message)
+    this.name = 'ExitError'
+    this.exitCode = exitCode
+  }
+}
+
+export class UsageError extends ExitError {
+  constructor(message: string) {
+    super(message, EXIT.usage)
+    this.name = 'UsageError'
+  }
+}

@@ -1,0 +1,84 @@
+/** The inventory model: what the analyzers find and the SBOM encoders and matchers consume. */
+import type { Digest } from '../../oci/digest.ts'
+
+/** Package types, named after the package manager (and purl types where they exist). */
+export type PackageType =
+  | 'apk'
+  | 'deb'
+  | 'rpm'
+  | 'npm'
+  | 'python'
+  | 'go-module'
+  | 'java-archive'
+  | 'gem'
+  | 'cargo'
+  | 'composer'
+  | 'nuget'
+
+/** Where a package was found: the layer (by diff_id, and blob digest when known) and the file path inside it. */
+export interface Location {
+  /** Path inside the image, without a leading slash (e.g. `var/lib/dpkg/status`). */
+  readonly path: string
+  readonly diffId?: Digest
+  readonly layerDigest?: Digest
+}
+
+export interface PackageRecord {
+  readonly name: string
+  /** The version as the package manager writes it (for deb/rpm: `[epoch:]version[-release]`). */
+  readonly version: string
+  readonly type: PackageType
+  readonly purl: string
+  readonly licenses: readonly string[]
+  readonly locations: readonly Location[]
+  /** OS packages: the source package the advisories name (Debian `Source:`, apk `o:`, rpm SOURCERPM name). */
+  readonly sourceName?: string
+  readonly sourceVersion?: string
+  readonly epoch?: number
+  readonly release?: string
+  readonly arch?: string
+  /** OS packages: the files the package manager says it installed (paths without leading slash). */
+  readonly installedFiles?: readonly string[]
+  /** Free-form extras an analyzer wants to keep (main module, Go version, group id, ...). */
+  readonly metadata?: Readonly<Record<string, string>>
+}
+
+export type OsFamily =
+  | 'alpine'
+  | 'debian'
+  | 'ubuntu'
+  | 'rhel'
+  | 'centos'
+  | 'rocky'
+  | 'alma'
+  | 'amazon'
+  | 'fedora'
+  | 'oracle'
+  | 'sles'
+  | 'opensuse'
+  | 'mariner'
+  | 'azurelinux'
+  | 'wolfi'
+  | 'chainguard'
+  | 'photon'
+
+export interface OsInfo {
+  readonly family: OsFamily
+  /** Full version as released, e.g. `3.19.4`, `12.15`, `7.5.1804`, `2.0.20220124`. */
+  readonly version: string
+  /** The release advisories are keyed by, e.g. `3.19` (Alpine), `12` (Debian), `7`, `2.0`, `15.3`. */
+  readonly release: string
+  /** Debian/Ubuntu codename when known (`bookworm`). */
+  readonly codename?: string
+  readonly prettyName?: string
+  /** The image claims a distroless base (dpkg status.d without a full dpkg database). */
+  readonly distroless?: boolean
+}
+
+/** A non-fatal problem found while analysing (syft's "unknowns"): the scan went on. */
+export interface Unknown {
+  readonly path: string
+  readonly diffId?: Digest
+  readonly analyzer: string
+  readonly reason: string
+}
