@@ -29,6 +29,8 @@ export interface RunningDrydock {
   readonly host: string
   readonly port: number
   readonly dataDir: string
+  /** The current server process id (changes on restart). */
+  pid(): number | undefined
   /** Everything the process wrote to stdout and stderr so far. */
   output(): string
   stop(): Promise<void>
@@ -106,6 +108,7 @@ export async function startDrydock(opts: StartOptions = {}): Promise<RunningDryd
     host: `127.0.0.1:${port}`,
     port,
     dataDir,
+    pid: () => child?.pid,
     output: () => log,
     stop: async () => {
       await waitExit('SIGTERM')

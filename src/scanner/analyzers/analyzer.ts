@@ -8,7 +8,7 @@
  * deleted or replaced (a package database rewritten in layer 2 replaces layer 1's).
  */
 import type { Digest } from '../../oci/digest.ts'
-import type { OsInfo, PackageRecord, Unknown } from '../model/package.ts'
+import type { OsCandidate, OsInfo, OwnedFiles, PackageRecord, Unknown } from '../model/package.ts'
 
 export interface FileMeta {
   /** Path inside the image, normalised, no leading slash. */
@@ -31,6 +31,10 @@ export interface AnalysisInput {
 export interface AnalysisResult {
   readonly os?: OsInfo
   readonly packages?: readonly PackageRecord[]
+  /** A partial OS view from this file; the pipeline merges all of them with `resolveOs()`. */
+  readonly osCandidate?: OsCandidate
+  /** Installed-file lists kept apart from their packages (dpkg *.list); joined by the pipeline. */
+  readonly ownedFiles?: readonly OwnedFiles[]
   readonly unknowns?: readonly Unknown[]
 }
 

@@ -75,6 +75,35 @@ export interface OsInfo {
   readonly distroless?: boolean
 }
 
+/**
+ * One file's partial view of the OS (os-release, alpine-release, debian_version, a dpkg status.d
+ * entry ...). Each OS analyzer returns one; `resolveOs()` in analyzers/os merges them by a single
+ * precedence table into the final OsInfo.
+ */
+export interface OsCandidate {
+  /** The file the candidate came from (path without leading slash); decides its precedence. */
+  readonly source: string
+  readonly family?: OsFamily
+  readonly version?: string
+  readonly release?: string
+  readonly codename?: string
+  readonly prettyName?: string
+  /** True for a dpkg status.d entry, false for a full var/lib/dpkg/status. */
+  readonly distroless?: boolean
+}
+
+/**
+ * Files a package manager says a package owns, reported apart from the package itself because
+ * they live in another file (dpkg `var/lib/dpkg/info/<name>[:<arch>].list`). The pipeline joins
+ * them to the PackageRecord of the same type, name (and arch when given) after squashing layers.
+ */
+export interface OwnedFiles {
+  readonly type: PackageType
+  readonly packageName: string
+  readonly arch?: string
+  readonly files: readonly string[]
+}
+
 /** A non-fatal problem found while analysing (syft's "unknowns"): the scan went on. */
 export interface Unknown {
   readonly path: string

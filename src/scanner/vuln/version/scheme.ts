@@ -1,6 +1,6 @@
 /**
  * The version-scheme contract: one comparator per ordering (apk, dpkg, rpm, semver, pep440, go,
- * maven, rubygems, nuget, crates). Each must agree exactly with the package manager's own tool.
+ * maven, rubygems, nuget, crates, composer). Each must agree exactly with the package manager's own tool.
  */
 export type VersionSchemeName =
   | 'apk'
@@ -14,6 +14,7 @@ export type VersionSchemeName =
   | 'rubygems'
   | 'nuget'
   | 'cargo'
+  | 'composer'
 
 export class InvalidVersionError extends Error {
   readonly scheme: VersionSchemeName

@@ -1,0 +1,111 @@
+/**
+ * buildApp(config, deps): the registry as a Fastify instance. It never listens: server.ts does
+ * that for `drydock serve`, tests call inject() or listen on port 0. Storage and metadata are
+ * passed in (openDefaultDeps builds the embedded defaults), so tests can use memory parts.
+ */
+import { readFileSync } from 'node:fs'
+import Fastify, { type FastifyInstance } from 'fastify'
+import type { RegistryConfig } from './config/config.ts'
+import { BlobService } from './distribution/blob-service.ts'
+import { ManifestService } from './distribution/manifest-service.ts'
+import { ReferrersService } from './distribution/referrers-service.ts'
+import { TagService } from './distribution/tag-service.ts'
+import { UploadService } from './distribution/upload-service.ts'
+import { installErrorHandler, sendError } from './http/error-handler.ts'
+import { registerHealthRoutes } from './http/health.ts'
+import { registerOciRoutes } from './http/oci/oci-routes.ts'
+import { installSecurityHeaders } from './http/security-headers.ts'
+import type { MetadataStore } from './metadata/store.ts'
+import { systemClock, uuidGenerator, type Clock, type IdGenerator } from './ports.ts'
+import type { StorageDriver } from './storage/driver.ts'
+
+export interface AppDeps {
+  readonly store: MetadataStore
+  readonly driver: StorageDriver
+  readonly clock?: Clock
+  readonly ids?: IdGenerator
+  /** Run periodic jobs (upload purge) while the app is ready; off by default (tests drive them). */
+  readonly jobs?: boolean
+}
+
+export interface RegistryServices {
+  readonly blobs: BlobService
+  readonly uploads: UploadService
+  readonly manifests: ManifestService
+  readonly tags: TagService
+  readonly referrers: ReferrersService
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** The domain services behind the routes (for jobs and tests). */
+    drydock: RegistryServices
+  }
+}
+
+export function buildServices(config: RegistryConfig, deps: AppDeps): RegistryServices {
+  const clock = deps.clock ?? systemClock
+  const blobs = new BlobService({ driver: deps.driver, store: deps.store, clock })
+  return {
+    blobs,
+    uploads: new UploadService({
+      driver: deps.driver, store: deps.store, blobs, clock, ids: deps.ids ?? uuidGenerator, expiryMs: config.uploads.expiryMs,
+    }),
+    manifests: new ManifestService({ store: deps.store, blobs, clock }),
+    tags: new TagService(deps.store),
+    referrers: new ReferrersService(deps.store),
+  }
+}
+
+export function buildApp(config: RegistryConfig, deps: AppDeps): FastifyInstance {
+  const tls = config.server.tls
+  const https = tls ? { https: { cert: readFileSync(tls.certFile), key: readFileSync(tls.keyFile) } } : {}
+  const app = Fastify({
+    ...https,
+    logger: {
+      level: config.log.level,
+      // Never log credentials, even if a future serializer includes headers.
+      redact: ['req.headers.authorization', 'req.headers.cookie', 'req.headers["proxy-authorization"]'],
+    },
+    // A client-supplied request id could forge log lines; we generate our own.
+    requestIdHeader: false,
+    exposeHeadRoutes: false,
+    return503OnClosing: true,
+    forceCloseConnections: 'idle',
+    // Bodies are never parsed by Fastify; limits are enforced where the body is read.
+    bodyLimit: 1024 * 1024,
+    // Errors Fastify raises before routing (malformed URL, bad media type) use our envelope too.
+    frameworkErrors: (err, request, reply) => {
+      sendError(err, request, reply)
+    },
+  }) as unknown as FastifyInstance
+
+  // Keep request bodies as raw streams (request.raw): blobs are streamed, never buffered.
+  app.removeAllContentTypeParsers()
+  app.addContentTypeParser('*', (_request, _payload, done) => done(null, undefined))
+
+  const services = buildServices(config, deps)
+  app.decorate('drydock', services)
+  installSecurityHeaders(app)
+  installErrorHandler(app)
+  app.addHook('onRequest', async (request, reply) => {
+    reply.header('X-Request-Id', request.id)
+  })
+  registerHealthRoutes(app, deps)
+  registerOciRoutes(app, { ...services, maxManifestBytes: config.limits.maxManifestBytes })
+
+  if (deps.jobs) {
+    let timer: NodeJS.Timeout | undefined
+    app.addHook('onReady', async () => {
+      timer = setInterval(() => {
+        services.uploads.purgeExpired().then(
+          (n) => n > 0 && app.log.info({ purged: n }, 'purged expired uploads'),
+          (err: unknown) => app.log.error({ err }, 'upload purge failed'),
+        )
+      }, config.uploads.purgeIntervalMs)
+      timer.unref()
+    })
+    app.addHook('onClose', async () => clearInterval(timer))
+  }
+  return app
+}

@@ -1,0 +1,64 @@
+/**
+ * The registry's configuration, one section per concern. Every value has a default so that
+ * `drydock serve` with no options starts a working registry on 127.0.0.1:5000 with ./data.
+ * Precedence (see load-config.ts): flags > environment > JSON config file > defaults.
+ */
+
+export interface ServerConfig {
+  /** `HOST:PORT` to listen on; `[::1]:5000` for IPv6. */
+  readonly listen: string
+  /** PEM certificate and key files; both or neither. HSTS is only sent over TLS. */
+  readonly tls?: { readonly certFile: string; readonly keyFile: string }
+  /** How long graceful shutdown waits for in-flight requests before closing sockets. */
+  readonly shutdownTimeoutMs: number
+}
+
+export interface StorageConfig {
+  /** Root of blobs (filesystem driver) and the SQLite metadata database. */
+  readonly dataDir: string
+}
+
+export interface UploadsConfig {
+  /** An upload session untouched for this long is expired (BLOB_UPLOAD_UNKNOWN) and purged. */
+  readonly expiryMs: number
+  /** How often the purge job runs. */
+  readonly purgeIntervalMs: number
+}
+
+export interface LimitsConfig {
+  /** Largest manifest accepted on PUT (bytes). */
+  readonly maxManifestBytes: number
+}
+
+export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent'
+export const LOG_LEVELS: readonly LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']
+
+export interface LogConfig {
+  readonly level: LogLevel
+}
+
+export interface RegistryConfig {
+  readonly server: ServerConfig
+  readonly storage: StorageConfig
+  readonly uploads: UploadsConfig
+  readonly limits: LimitsConfig
+  readonly log: LogConfig
+}
+
+export const DEFAULT_CONFIG: RegistryConfig = {
+  server: { listen: '127.0.0.1:5000', shutdownTimeoutMs: 10_000 },
+  storage: { dataDir: './data' },
+  uploads: { expiryMs: 24 * 60 * 60 * 1000, purgeIntervalMs: 10 * 60 * 1000 },
+  limits: { maxManifestBytes: 4 * 1024 * 1024 },
+  log: { level: 'info' },
+}
+
+/** Splits `HOST:PORT` (IPv6 in brackets). Throws on anything else. */
+export function parseListen(listen: string): { readonly host: string; readonly port: number } {
+  const m = /^(?:\[([0-9a-fA-F:.]+)\]|([^:[\]]+)):(\d{1,5})$/.exec(listen)
+  const port = Number(m?.[3])
+  if (!m || !Number.isInteger(port) || port > 65535) {
+    throw new Error(`invalid listen address '${listen}' (expected HOST:PORT)`)
+  }
+  return { host: m[1] ?? m[2] ?? '127.0.0.1', port }
+}

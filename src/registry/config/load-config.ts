@@ -1,0 +1,152 @@
+/**
+ * Builds a RegistryConfig from command-line flags, environment variables and an optional JSON
+ * config file. Precedence: flags > env > file > defaults. Every source is first reduced to the
+ * same flat set of settings, so precedence is a plain object spread.
+ *
+ * JSON file shape (every key optional):
+ *   { "listen": "0.0.0.0:5000", "data": "/var/lib/drydock",
+ *     "tls": { "cert": "cert.pem", "key": "key.pem" },
+ *     "uploads": { "expiry": "24h", "purgeInterval": "10m" },
+ *     "limits": { "maxManifestSize": "4MiB" }, "log": { "level": "info" } }
+ */
+import { readFileSync } from 'node:fs'
+import { DEFAULT_CONFIG, LOG_LEVELS, parseListen, type LogLevel, type RegistryConfig } from './config.ts'
+import { parseDuration, parseSize } from './parse-units.ts'
+
+/** The settings every source can provide, as raw values. */
+interface Settings {
+  listen?: unknown
+  data?: unknown
+  tlsCert?: unknown
+  tlsKey?: unknown
+  uploadExpiry?: unknown
+  uploadPurgeInterval?: unknown
+  maxManifestSize?: unknown
+  logLevel?: unknown
+}
+type SettingKey = keyof Settings
+
+/** Flag name → setting. `--config` is handled apart. */
+export const FLAGS: Readonly<Record<string, SettingKey>> = {
+  '--listen': 'listen',
+  '--data': 'data',
+  '--tls-cert': 'tlsCert',
+  '--tls-key': 'tlsKey',
+  '--upload-expiry': 'uploadExpiry',
+  '--upload-purge-interval': 'uploadPurgeInterval',
+  '--max-manifest-size': 'maxManifestSize',
+  '--log-level': 'logLevel',
+}
+
+const ENV: Readonly<Record<string, SettingKey>> = {
+  DRYDOCK_LISTEN: 'listen',
+  DRYDOCK_DATA: 'data',
+  DRYDOCK_TLS_CERT: 'tlsCert',
+  DRYDOCK_TLS_KEY: 'tlsKey',
+  DRYDOCK_UPLOAD_EXPIRY: 'uploadExpiry',
+  DRYDOCK_UPLOAD_PURGE_INTERVAL: 'uploadPurgeInterval',
+  DRYDOCK_MAX_MANIFEST_SIZE: 'maxManifestSize',
+  DRYDOCK_LOG_LEVEL: 'logLevel',
+}
+
+export interface ParsedArgs {
+  readonly settings: Settings
+  readonly configFile?: string
+  readonly help: boolean
+}
+
+/** Parses `--flag value` and `--flag=value`. Throws Error on unknown flags or missing values. */
+export function parseArgs(argv: readonly string[]): ParsedArgs {
+  const settings: Settings = {}
+  let configFile: string | undefined
+  let help = false
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] ?? ''
+    if (arg === '--help' || arg === '-h') {
+      help = true
+      continue
+    }
+    const eq = arg.indexOf('=')
+    const name = eq > 0 ? arg.slice(0, eq) : arg
+    const key = FLAGS[name]
+    if (key === undefined && name !== '--config') throw new Error(`unknown option '${name}'`)
+    const value = eq > 0 ? arg.slice(eq + 1) : argv[++i]
+    if (value === undefined || value === '') throw new Error(`option '${name}' needs a value`)
+    if (key === undefined) configFile = value
+    else settings[key] = value
+  }
+  return { settings, ...(configFile === undefined ? {} : { configFile }), help }
+}
+
+function fromEnv(env: NodeJS.ProcessEnv): Settings {
+  const s: Settings = {}
+  for (const [name, key] of Object.entries(ENV)) {
+    const v = env[name]
+    if (v !== undefined && v !== '') s[key] = v
+  }
+  return s
+}
+
+function fromFile(path: string): Settings {
+  let json: unknown
+  try {
+    json = JSON.parse(readFileSync(path, 'utf8'))
+  } catch (err) {
+    throw new Error(`cannot read config file ${path}: ${(err as Error).message}`)
+  }
+  if (typeof json !== 'object' || json === null || Array.isArray(json)) throw new Error(`config file ${path}: top level must be an object`)
+  const o = json as Record<string, Record<string, unknown> | undefined>
+  const section = (k: string): Record<string, unknown> => {
+    const v = o[k]
+    if (v === undefined) return {}
+    if (typeof v !== 'object' || v === null) throw new Error(`config file ${path}: "${k}" must be an object`)
+    return v
+  }
+  const all: Settings = {
+    listen: o['listen'],
+    data: o['data'],
+    tlsCert: section('tls')['cert'],
+    tlsKey: section('tls')['key'],
+    uploadExpiry: section('uploads')['expiry'],
+    uploadPurgeInterval: section('uploads')['purgeInterval'],
+    maxManifestSize: section('limits')['maxManifestSize'],
+    logLevel: section('log')['level'],
+  }
+  return Object.fromEntries(Object.entries(all).filter(([, v]) => v !== undefined))
+}
+
+function str(v: unknown, what: string): string {
+  if (typeof v !== 'string' || v === '') throw new Error(`${what} must be a non-empty string`)
+  return v
+}
+
+/** Loads the full configuration. Throws Error with a user-facing message on bad input. */
+export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): RegistryConfig {
+  const args = parseArgs(argv)
+  const configFile = args.configFile ?? env['DRYDOCK_CONFIG']
+  const s: Settings = { ...(configFile ? fromFile(configFile) : {}), ...fromEnv(env), ...args.settings }
+  const d = DEFAULT_CONFIG
+  const listen = s.listen === undefined ? d.server.listen : str(s.listen, 'listen')
+  parseListen(listen)
+  if ((s.tlsCert === undefined) !== (s.tlsKey === undefined)) throw new Error('TLS needs both a certificate and a key')
+  const logLevel = s.logLevel === undefined ? d.log.level : str(s.logLevel, 'log level')
+  if (!LOG_LEVELS.includes(logLevel as LogLevel)) throw new Error(`log level must be one of ${LOG_LEVELS.join(', ')}`)
+  return {
+    server: {
+      listen,
+      shutdownTimeoutMs: d.server.shutdownTimeoutMs,
+      ...(s.tlsCert === undefined ? {} : { tls: { certFile: str(s.tlsCert, 'TLS cert'), keyFile: str(s.tlsKey, 'TLS key') } }),
+    },
+    storage: { dataDir: s.data === undefined ? d.storage.dataDir : str(s.data, 'data dir') },
+    uploads: {
+      expiryMs: s.uploadExpiry === undefined ? d.uploads.expiryMs : parseDuration(s.uploadExpiry, 'upload expiry'),
+      purgeIntervalMs: s.uploadPurgeInterval === undefined
+        ? d.uploads.purgeIntervalMs
+        : parseDuration(s.uploadPurgeInterval, 'upload purge interval'),
+    },
+    limits: {
+      maxManifestBytes: s.maxManifestSize === undefined ? d.limits.maxManifestBytes : parseSize(s.maxManifestSize, 'max manifest size'),
+    },
+    log: { level: logLevel as LogLevel },
+  }
+}

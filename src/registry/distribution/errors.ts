@@ -1,0 +1,31 @@
+// Domain errors of the distribution services: RegistryError with spec codes, built in one place
+// so messages and details stay consistent. No HTTP types here; the status is the wire default
+// unless the spec asks for another (416 for an out-of-order chunk).
+import { RegistryError } from '../../oci/errors.ts'
+import type { Digest } from '../../oci/digest.ts'
+
+export const blobUnknown = (digest: Digest): RegistryError =>
+  new RegistryError('BLOB_UNKNOWN', 'blob unknown to registry', { detail: { digest } })
+
+export const manifestUnknown = (reference: string): RegistryError =>
+  new RegistryError('MANIFEST_UNKNOWN', 'manifest unknown to registry', { detail: { reference } })
+
+export const nameUnknown = (name: string): RegistryError =>
+  new RegistryError('NAME_UNKNOWN', 'repository name not known to registry', { detail: { name } })
+
+export const uploadUnknown = (id: string): RegistryError =>
+  new RegistryError('BLOB_UPLOAD_UNKNOWN', 'blob upload unknown to registry', { detail: { uuid: id.slice(0, 128) } })
+
+export const digestMismatch = (expected: Digest, actual: Digest): RegistryError =>
+  new RegistryError('DIGEST_INVALID', 'provided digest did not match uploaded content', { detail: { expected, actual } })
+
+/** 416 with the session's current Range, so the client can resume from the right offset. */
+export const rangeMismatch = (offset: number, got: string): RegistryError =>
+  new RegistryError('BLOB_UPLOAD_INVALID', `chunk out of order: expected it to start at byte ${offset}`, {
+    status: 416,
+    detail: { offset, contentRange: got.slice(0, 100) },
+    headers: { Range: `0-${Math.max(0, offset - 1)}` },
+  })
+
+export const sizeInvalid = (expected: number, actual: number): RegistryError =>
+  new RegistryError('SIZE_INVALID', 'provided length did not match content length', { detail: { expected, actual } })

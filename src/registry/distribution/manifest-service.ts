@@ -1,0 +1,102 @@
+/**
+ * Manifests (spec "Pulling manifests", "Pushing manifests", "Deleting manifests"). A manifest is
+ * accepted only when it parses, its digest matches a digest reference, every blob it references
+ * is linked in the repository and every child of an index is a manifest of the repository.
+ * The `subject` need not exist (spec). Bytes are stored as a blob, so GET returns them unchanged.
+ */
+import { digestAlgorithm, digestOf, type Digest } from '../../oci/digest.ts'
+import { RegistryError } from '../../oci/errors.ts'
+import { parseManifest, referencedBlobs, referencedManifests, type ParsedManifest } from '../../oci/manifest.ts'
+import type { ManifestReference, RepositoryName } from '../../oci/reference.ts'
+import type { Clock } from '../ports.ts'
+import type { ManifestRecord, MetadataStore } from '../metadata/store.ts'
+import type { BlobService } from './blob-service.ts'
+import { digestMismatch, manifestUnknown, nameUnknown } from './errors.ts'
+
+export interface ManifestDeps {
+  readonly store: MetadataStore
+  readonly blobs: BlobService
+  readonly clock: Clock
+}
+
+export interface PutResult {
+  readonly digest: Digest
+  readonly subject?: Digest
+}
+
+function referenceText(ref: ManifestReference): string {
+  return ref.kind === 'tag' ? ref.tag : ref.digest
+}
+
+/** The artifactType the referrers API reports (image spec: fall back to the config media type). */
+export function effectiveArtifactType(m: ParsedManifest): string | undefined {
+  return m.artifactType ?? (m.kind === 'manifest' ? m.config.mediaType : undefined)
+}
+
+export class ManifestService {
+  readonly #d: ManifestDeps
+
+  constructor(deps: ManifestDeps) {
+    this.#d = deps
+  }
+
+  /** Resolves a tag or digest to the stored record; throws NAME_UNKNOWN or MANIFEST_UNKNOWN. */
+  async resolve(repo: RepositoryName, ref: ManifestReference): Promise<ManifestRecord> {
+    const digest = ref.kind === 'digest' ? ref.digest : await this.#d.store.tags.resolve(repo, ref.tag)
+    const record = digest && (await this.#d.store.manifests.get(repo, digest))
+    if (record) return record
+    if (!(await this.#d.store.repositories.exists(repo))) throw nameUnknown(repo)
+    throw manifestUnknown(referenceText(ref))
+  }
+
+  /** The manifest's exact bytes. */
+  async content(record: ManifestRecord): Promise<Buffer> {
+    return this.#d.blobs.getSmall(record.digest)
+  }
+
+  /** Validates and stores a manifest; tags it when `ref` is a tag. */
+  async put(repo: RepositoryName, ref: ManifestReference, bytes: Uint8Array, contentType?: string): Promise<PutResult> {
+    const alg = ref.kind === 'digest' ? digestAlgorithm(ref.digest) : 'sha256'
+    const digest = digestOf(bytes, alg)
+    if (ref.kind === 'digest' && ref.digest !== digest) throw digestMismatch(ref.digest, digest)
+    const m = parseManifest(bytes, contentType)
+    for (const d of referencedBlobs(m)) {
+      if (!(await this.#d.store.blobs.get(repo, d.digest))) {
+        throw new RegistryError('MANIFEST_BLOB_UNKNOWN', `manifest references unknown blob ${d.digest}`, { detail: { digest: d.digest } })
+      }
+    }
+    for (const d of referencedManifests(m)) {
+      if (!(await this.#d.store.manifests.get(repo, d.digest))) {
+        throw new RegistryError('MANIFEST_BLOB_UNKNOWN', `index references unknown manifest ${d.digest}`, { detail: { digest: d.digest } })
+      }
+    }
+    await this.#d.blobs.putSmall(repo, digest, bytes)
+    const now = this.#d.clock.now()
+    const artifactType = effectiveArtifactType(m)
+    const record: ManifestRecord = {
+      repo,
+      digest,
+      mediaType: m.mediaType,
+      size: bytes.byteLength,
+      ...(artifactType === undefined ? {} : { artifactType }),
+      ...(m.subject ? { subject: m.subject.digest } : {}),
+      ...(m.annotations ? { annotations: m.annotations } : {}),
+      pushedAt: now,
+    }
+    await this.#d.store.transaction(async (tx) => {
+      await tx.manifests.put(record)
+      if (ref.kind === 'tag') await tx.tags.put(repo, ref.tag, digest, now)
+    })
+    return { digest, ...(m.subject ? { subject: m.subject.digest } : {}) }
+  }
+
+  /** By digest: deletes the manifest and its tags. By tag: removes only the tag. */
+  async delete(repo: RepositoryName, ref: ManifestReference): Promise<void> {
+    const done = ref.kind === 'digest'
+      ? await this.#d.store.transaction((tx) => tx.manifests.delete(repo, ref.digest))
+      : await this.#d.store.tags.delete(repo, ref.tag)
+    if (done) return
+    if (!(await this.#d.store.repositories.exists(repo))) throw nameUnknown(repo)
+    throw manifestUnknown(referenceText(ref))
+  }
+}

@@ -1,0 +1,115 @@
+/**
+ * Blob uploads (spec "Pushing blobs"): POST to start (or monolithic POST ?digest=, or mount),
+ * PATCH chunks (with or without Content-Range), PUT ?digest= to finish, GET status, DELETE cancel.
+ */
+import type { FastifyReply } from 'fastify'
+import { isDigest, parseDigest, type Digest } from '../../../oci/digest.ts'
+import { RegistryError } from '../../../oci/errors.ts'
+import { isRepositoryName, type RepositoryName } from '../../../oci/reference.ts'
+import type { UploadSession } from '../../distribution/upload-service.ts'
+import { rangeMismatch } from '../../distribution/errors.ts'
+import { parseContentLength, parseContentRange, uploadRange } from '../headers.ts'
+import type { Handler } from './oci-context.ts'
+import { checkLength, countedBody, hasBody } from './request-body.ts'
+
+type UploadsRoute = { readonly name: RepositoryName }
+type UploadRoute = { readonly name: RepositoryName; readonly id: string }
+
+function sessionHeaders(reply: FastifyReply, s: UploadSession): FastifyReply {
+  return reply.headers({
+    Location: `/v2/${s.repository}/blobs/uploads/${s.id}`,
+    Range: uploadRange(s.offset),
+    'Docker-Upload-UUID': s.id,
+    'Blob-Upload-Session-ID': s.id,
+    'Content-Length': '0',
+  })
+}
+
+function created(reply: FastifyReply, name: RepositoryName, digest: Digest): FastifyReply {
+  return reply
+    .code(201)
+    .headers({ Location: `/v2/${name}/blobs/${digest}`, 'Docker-Content-Digest': digest, 'Content-Length': '0' })
+    .send()
+}
+
+function requiredDigest(raw: string | null): Digest {
+  if (raw === null || raw === '') throw new RegistryError('DIGEST_INVALID', 'the digest query parameter is required')
+  return parseDigest(raw)
+}
+
+export const startUpload: Handler<UploadsRoute> = async ({ ctx, route, request, reply, query }) => {
+  const mount = query.get('mount')
+  if (mount !== null && isDigest(mount)) {
+    const from = query.get('from')
+    // An invalid `from` is not an error: the spec says to fall back to a normal upload.
+    const source = from === null ? undefined : isRepositoryName(from) ? from : null
+    if (source !== null && (await ctx.blobs.mount(route.name, mount, source)) !== undefined) {
+      return created(reply, route.name, mount)
+    }
+  }
+  const digest = query.get('digest')
+  const session = await ctx.uploads.start(route.name)
+  if (digest !== null) {
+    // Monolithic upload in a single POST.
+    const expected = requiredDigest(digest)
+    const body = countedBody(request)
+    await ctx.uploads.commit(route.name, session.id, expected, body.source, { signal: request.signal })
+    checkLength(request, body.count())
+    return created(reply, route.name, expected)
+  }
+  return sessionHeaders(reply.code(202), session).send()
+}
+
+/** A 416 also tells the client where the session is (spec: Location + Blob-Upload-Session-ID). */
+async function withSession<T>(route: UploadRoute, fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn()
+  } catch (err) {
+    if (err instanceof RegistryError && err.status === 416) {
+      throw new RegistryError(err.code, err.message, {
+        status: 416,
+        detail: err.detail,
+        headers: { ...err.headers, Location: `/v2/${route.name}/blobs/uploads/${route.id}`, 'Blob-Upload-Session-ID': route.id },
+      })
+    }
+    throw err
+  }
+}
+
+export const patchUpload: Handler<UploadRoute> = async (input) => withSession(input.route, () => patchChunk(input))
+
+const patchChunk: Handler<UploadRoute> = async ({ ctx, route, request, reply }) => {
+  const status = await ctx.uploads.status(route.name, route.id)
+  const range = parseContentRange(request.headers['content-range'], status.offset)
+  const length = parseContentLength(request.headers['content-length'])
+  if (range && length !== undefined && length !== range.end - range.start + 1) {
+    throw new RegistryError('SIZE_INVALID', 'Content-Length does not match Content-Range', { detail: { range, length } })
+  }
+  const body = countedBody(request)
+  const s = await ctx.uploads.append(route.name, route.id, body.source, range?.start, { signal: request.signal })
+  checkLength(request, body.count())
+  return sessionHeaders(reply.code(202), s).send()
+}
+
+export const finishUpload: Handler<UploadRoute> = async (input) => withSession(input.route, () => finishChunks(input))
+
+const finishChunks: Handler<UploadRoute> = async ({ ctx, route, request, reply, query }) => {
+  const expected = requiredDigest(query.get('digest'))
+  const status = await ctx.uploads.status(route.name, route.id)
+  const range = parseContentRange(request.headers['content-range'], status.offset)
+  if (range && range.start !== status.offset) throw rangeMismatch(status.offset, request.headers['content-range'] ?? '')
+  const body = hasBody(request) ? countedBody(request) : undefined
+  await ctx.uploads.commit(route.name, route.id, expected, body?.source, { signal: request.signal })
+  if (body) checkLength(request, body.count())
+  return created(reply, route.name, expected)
+}
+
+export const uploadStatus: Handler<UploadRoute> = async ({ ctx, route, reply }) => {
+  const s = await ctx.uploads.status(route.name, route.id)
+  return sessionHeaders(reply.code(204), s).send()
+}
+
+export const cancelUpload: Handler<UploadRoute> = async ({ ctx, route, reply }) => {
+  await ctx.uploads.cancel(route.name, route.id)
+  return reply.code(204).send()
+}

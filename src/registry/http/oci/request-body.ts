@@ -1,0 +1,58 @@
+/**
+ * The raw request body as a byte stream (the app installs a no-op body parser, so Fastify never
+ * buffers it) plus helpers to bound it. A client that disconnects makes the iteration throw,
+ * which the error handler reports as an interrupted request rather than a server fault.
+ */
+import type { FastifyRequest } from 'fastify'
+import { RegistryError } from '../../../oci/errors.ts'
+import { parseContentLength } from '../headers.ts'
+
+export interface CountedBody {
+  readonly source: AsyncIterable<Uint8Array>
+  /** Bytes yielded so far. */
+  readonly count: () => number
+}
+
+/** Whether the request carries a body at all (a length > 0 or chunked transfer). */
+export function hasBody(request: FastifyRequest): boolean {
+  const len = parseContentLength(request.headers['content-length'])
+  return (len !== undefined && len > 0) || request.headers['transfer-encoding'] !== undefined
+}
+
+export function countedBody(request: FastifyRequest): CountedBody {
+  let n = 0
+  async function* source(): AsyncIterable<Uint8Array> {
+    for await (const chunk of request.raw) {
+      const bytes = chunk as Uint8Array
+      n += bytes.byteLength
+      yield bytes
+    }
+  }
+  return { source: source(), count: () => n }
+}
+
+/** Throws SIZE_INVALID when the bytes received differ from a declared Content-Length. */
+export function checkLength(request: FastifyRequest, received: number): void {
+  const declared = parseContentLength(request.headers['content-length'])
+  if (declared !== undefined && declared !== received) {
+    throw new RegistryError('SIZE_INVALID', 'provided length did not match content length', { detail: { declared, received } })
+  }
+}
+
+/** Reads a small body (a manifest) into memory, refusing more than `max` bytes with 413. */
+export async function readLimited(request: FastifyRequest, max: number): Promise<Buffer> {
+  const tooLarge = (): RegistryError =>
+    new RegistryError('SIZE_INVALID', `manifest larger than the ${max}-byte limit`, { status: 413, detail: { limit: max } })
+  const declared = parseContentLength(request.headers['content-length'])
+  if (declared !== undefined && declared > max) throw tooLarge()
+  const chunks: Buffer[] = []
+  let total = 0
+  for await (const chunk of request.raw) {
+    const b = chunk as Buffer
+    total += b.byteLength
+    if (total > max) throw tooLarge()
+    chunks.push(b)
+  }
+  checkLength(request, total)
+  return Buffer.concat(chunks)
+}

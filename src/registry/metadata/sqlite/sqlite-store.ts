@@ -1,0 +1,189 @@
+/**
+ * MetadataStore on node:sqlite (embedded, synchronous API behind the async contract). WAL mode
+ * lets readers proceed during a write; busy_timeout covers a second process on the same file.
+ * Transactions are serialized by a promise chain because the connection is shared by all
+ * requests: two interleaved BEGINs on one connection would fail.
+ */
+import { DatabaseSync } from 'node:sqlite'
+import type { Digest } from '../../../oci/digest.ts'
+import type { RepositoryName, Tag } from '../../../oci/reference.ts'
+import type {
+  BlobLinkRepo, ManifestRecord, ManifestRepo, MetadataStore, ReferrerRepo, RepositoryRepo, TagRepo, UploadRecord, UploadRepo,
+} from '../store.ts'
+import { MIGRATIONS } from './migrations.ts'
+
+type Row = Record<string, unknown>
+
+function migrate(db: DatabaseSync): void {
+  const current = Number((db.prepare('PRAGMA user_version').get() as Row)['user_version'])
+  for (const m of MIGRATIONS) {
+    if (m.version <= current) continue
+    db.exec('BEGIN IMMEDIATE')
+    try {
+      db.exec(m.sql)
+      db.exec(`PRAGMA user_version = ${m.version}`)
+      db.exec('COMMIT')
+    } catch (err) {
+      db.exec('ROLLBACK')
+      throw new Error(`failed to apply metadata migration ${m.version} (${m.name})`, { cause: err })
+    }
+  }
+}
+
+function toManifest(r: Row): ManifestRecord {
+  return {
+    repo: r['repo'] as RepositoryName,
+    digest: r['digest'] as Digest,
+    mediaType: r['media_type'] as string,
+    size: Number(r['size']),
+    ...(r['artifact_type'] == null ? {} : { artifactType: r['artifact_type'] as string }),
+    ...(r['subject'] == null ? {} : { subject: r['subject'] as Digest }),
+    ...(r['annotations'] == null ? {} : { annotations: JSON.parse(r['annotations'] as string) as Record<string, string> }),
+    pushedAt: new Date(Number(r['pushed_at'])),
+  }
+}
+
+function toUpload(r: Row): UploadRecord {
+  return {
+    id: r['id'] as string,
+    repo: r['repo'] as RepositoryName,
+    offset: Number(r['offset']),
+    startedAt: new Date(Number(r['started_at'])),
+    updatedAt: new Date(Number(r['updated_at'])),
+  }
+}
+
+export class SqliteStore implements MetadataStore {
+  readonly repositories: RepositoryRepo
+  readonly blobs: BlobLinkRepo
+  readonly manifests: ManifestRepo
+  readonly referrers: ReferrerRepo
+  readonly tags: TagRepo
+  readonly uploads: UploadRepo
+  readonly #db: DatabaseSync
+  #chain: Promise<unknown> = Promise.resolve()
+
+  /** Opens (creating if needed) and migrates the database at `path` (`:memory:` for tests). */
+  constructor(path: string) {
+    const db = new DatabaseSync(path)
+    this.#db = db
+    db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 5000; PRAGMA foreign_keys = ON')
+    migrate(db)
+    const q = (sql: string) => db.prepare(sql)
+    const ensureRepo = q('INSERT INTO repositories(name, created_at) VALUES (?, ?) ON CONFLICT DO NOTHING')
+
+    this.repositories = {
+      ensure: async (name, at) => void ensureRepo.run(name, at.getTime()),
+      exists: async (name) => q('SELECT 1 FROM repositories WHERE name = ?').get(name) !== undefined,
+      list: async (page) =>
+        (q('SELECT name FROM repositories WHERE name > ? ORDER BY name LIMIT ?').all(page.last ?? '', page.n) as Row[]).map(
+          (r) => r['name'] as RepositoryName,
+        ),
+    }
+
+    this.blobs = {
+      link: async (repo, digest, size, at) => {
+        ensureRepo.run(repo, at.getTime())
+        q('INSERT INTO repository_blobs(repo, digest, size, created_at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING').run(
+          repo, digest, size, at.getTime(),
+        )
+      },
+      get: async (repo, digest) => {
+        const r = q('SELECT size FROM repository_blobs WHERE repo = ? AND digest = ?').get(repo, digest) as Row | undefined
+        return r ? { size: Number(r['size']) } : undefined
+      },
+      findAnywhere: async (digest) => {
+        const r = q('SELECT repo, size FROM repository_blobs WHERE digest = ? LIMIT 1').get(digest) as Row | undefined
+        return r ? { repo: r['repo'] as RepositoryName, size: Number(r['size']) } : undefined
+      },
+      unlink: async (repo, digest) => Number(q('DELETE FROM repository_blobs WHERE repo = ? AND digest = ?').run(repo, digest).changes) > 0,
+    }
+
+    this.manifests = {
+      put: async (m) => {
+        ensureRepo.run(m.repo, m.pushedAt.getTime())
+        q(`INSERT INTO manifests(repo, digest, media_type, size, artifact_type, subject, annotations, pushed_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+           ON CONFLICT(repo, digest) DO UPDATE SET pushed_at = excluded.pushed_at`).run(
+          m.repo, m.digest, m.mediaType, m.size, m.artifactType ?? null, m.subject ?? null,
+          m.annotations ? JSON.stringify(m.annotations) : null, m.pushedAt.getTime(),
+        )
+      },
+      get: async (repo, digest) => {
+        const r = q('SELECT * FROM manifests WHERE repo = ? AND digest = ?').get(repo, digest) as Row | undefined
+        return r ? toManifest(r) : undefined
+      },
+      delete: async (repo, digest) => {
+        q('DELETE FROM tags WHERE repo = ? AND digest = ?').run(repo, digest)
+        return Number(q('DELETE FROM manifests WHERE repo = ? AND digest = ?').run(repo, digest).changes) > 0
+      },
+    }
+
+    this.referrers = {
+      list: async (repo, subject, artifactType) => {
+        const rows = artifactType === undefined
+          ? q('SELECT * FROM manifests WHERE repo = ? AND subject = ? ORDER BY digest').all(repo, subject)
+          : q('SELECT * FROM manifests WHERE repo = ? AND subject = ? AND artifact_type = ? ORDER BY digest').all(repo, subject, artifactType)
+        return (rows as Row[]).map(toManifest)
+      },
+    }
+
+    this.tags = {
+      resolve: async (repo, tag) => {
+        const r = q('SELECT digest FROM tags WHERE repo = ? AND tag = ?').get(repo, tag) as Row | undefined
+        return r ? (r['digest'] as Digest) : undefined
+      },
+      put: async (repo, tag, digest, at) => {
+        ensureRepo.run(repo, at.getTime())
+        q(`INSERT INTO tags(repo, tag, digest, updated_at) VALUES (?, ?, ?, ?)
+           ON CONFLICT(repo, tag) DO UPDATE SET digest = excluded.digest, updated_at = excluded.updated_at`).run(repo, tag, digest, at.getTime())
+      },
+      list: async (repo, page) =>
+        (q('SELECT tag FROM tags WHERE repo = ? AND tag > ? ORDER BY tag LIMIT ?').all(repo, page.last ?? '', page.n) as Row[]).map(
+          (r) => r['tag'] as Tag,
+        ),
+      delete: async (repo, tag) => Number(q('DELETE FROM tags WHERE repo = ? AND tag = ?').run(repo, tag).changes) > 0,
+    }
+
+    this.uploads = {
+      create: async (u) =>
+        void q('INSERT INTO uploads(id, repo, "offset", started_at, updated_at) VALUES (?, ?, ?, ?, ?)').run(
+          u.id, u.repo, u.offset, u.startedAt.getTime(), u.updatedAt.getTime(),
+        ),
+      get: async (id) => {
+        const r = q('SELECT * FROM uploads WHERE id = ?').get(id) as Row | undefined
+        return r ? toUpload(r) : undefined
+      },
+      setOffset: async (id, offset, at) => void q('UPDATE uploads SET "offset" = ?, updated_at = ? WHERE id = ?').run(offset, at.getTime(), id),
+      delete: async (id) => Number(q('DELETE FROM uploads WHERE id = ?').run(id).changes) > 0,
+      listStale: async (before, limit) =>
+        (q('SELECT * FROM uploads WHERE updated_at < ? ORDER BY updated_at LIMIT ?').all(before.getTime(), limit) as Row[]).map(toUpload),
+    }
+  }
+
+  async transaction<T>(fn: (tx: MetadataStore) => Promise<T>): Promise<T> {
+    const run = async (): Promise<T> => {
+      this.#db.exec('BEGIN IMMEDIATE')
+      try {
+        const result = await fn(this)
+        this.#db.exec('COMMIT')
+        return result
+      } catch (err) {
+        this.#db.exec('ROLLBACK')
+        throw err
+      }
+    }
+    const next = this.#chain.then(run, run)
+    this.#chain = next.catch(() => undefined)
+    return next
+  }
+
+  async ping(): Promise<void> {
+    this.#db.prepare('SELECT 1').get()
+  }
+
+  async close(): Promise<void> {
+    await this.#chain
+    if (this.#db.isOpen) this.#db.close()
+  }
+}

@@ -1,0 +1,106 @@
+/**
+ * The metadata store contract: narrow repositories composed into one store (no 40-method
+ * MetaDB). Blob bytes live in a StorageDriver; everything else — which repositories exist,
+ * which blobs each may read, manifests, tags, referrers and upload sessions — lives here.
+ *
+ * Implementations: sqlite/sqlite-store.ts (embedded default). Every implementation runs
+ * testsuite/metadata-suite.ts, which uses only this contract, so a PostgreSQL store can run it.
+ * All methods reject with an Error on storage failure; "not found" is a return value
+ * (undefined / false), never an exception.
+ */
+import type { Digest } from '../../oci/digest.ts'
+import type { RepositoryName, Tag } from '../../oci/reference.ts'
+
+/** OCI `n`/`last` pagination: up to `n` entries strictly after `last`, in lexical (byte) order. */
+export interface Page<T extends string> {
+  readonly last?: T
+  readonly n: number
+}
+
+export interface RepositoryRepo {
+  /** Creates the repository if needed (idempotent). */
+  ensure(name: RepositoryName, at: Date): Promise<void>
+  exists(name: RepositoryName): Promise<boolean>
+  list(page: Page<RepositoryName>): Promise<readonly RepositoryName[]>
+}
+
+/** Blob-in-repository links: a repository may serve a blob only when it is linked to it. */
+export interface BlobLinkRepo {
+  /** Links `digest` (of `size` bytes) to `repo` (idempotent; creates the repository). */
+  link(repo: RepositoryName, digest: Digest, size: number, at: Date): Promise<void>
+  /** The blob's size when it is linked to `repo`. */
+  get(repo: RepositoryName, digest: Digest): Promise<{ readonly size: number } | undefined>
+  /** Any repository holding the blob (for automatic cross-repository mounts). */
+  findAnywhere(digest: Digest): Promise<{ readonly repo: RepositoryName; readonly size: number } | undefined>
+  /** Removes the link; false when there was none. */
+  unlink(repo: RepositoryName, digest: Digest): Promise<boolean>
+}
+
+export interface ManifestRecord {
+  readonly repo: RepositoryName
+  readonly digest: Digest
+  readonly mediaType: string
+  readonly size: number
+  /** artifactType, or the config mediaType for an image manifest without one (referrers rule). */
+  readonly artifactType?: string
+  readonly subject?: Digest
+  readonly annotations?: Readonly<Record<string, string>>
+  readonly pushedAt: Date
+}
+
+export interface ManifestRepo {
+  /** Inserts or replaces (same digest ⇒ same content, so replacing only refreshes pushedAt). */
+  put(m: ManifestRecord): Promise<void>
+  get(repo: RepositoryName, digest: Digest): Promise<ManifestRecord | undefined>
+  /** Deletes the manifest and every tag pointing at it; false when it did not exist. */
+  delete(repo: RepositoryName, digest: Digest): Promise<boolean>
+}
+
+export interface ReferrerRepo {
+  /** Manifests in `repo` whose subject is `subject`, by digest order; optionally one artifactType. */
+  list(repo: RepositoryName, subject: Digest, artifactType?: string): Promise<readonly ManifestRecord[]>
+}
+
+export interface TagRepo {
+  resolve(repo: RepositoryName, tag: Tag): Promise<Digest | undefined>
+  /** Points `tag` at `digest` (moves it when it exists). */
+  put(repo: RepositoryName, tag: Tag, digest: Digest, at: Date): Promise<void>
+  list(repo: RepositoryName, page: Page<Tag>): Promise<readonly Tag[]>
+  delete(repo: RepositoryName, tag: Tag): Promise<boolean>
+}
+
+export interface UploadRecord {
+  readonly id: string
+  readonly repo: RepositoryName
+  /** Bytes received and durably written so far. */
+  readonly offset: number
+  readonly startedAt: Date
+  /** Last time bytes arrived; expiry counts from here. */
+  readonly updatedAt: Date
+}
+
+export interface UploadRepo {
+  create(u: UploadRecord): Promise<void>
+  get(id: string): Promise<UploadRecord | undefined>
+  setOffset(id: string, offset: number, at: Date): Promise<void>
+  delete(id: string): Promise<boolean>
+  /** Sessions last updated before `before`, oldest first (for the purge job). */
+  listStale(before: Date, limit: number): Promise<readonly UploadRecord[]>
+}
+
+export interface MetadataStore {
+  readonly repositories: RepositoryRepo
+  readonly blobs: BlobLinkRepo
+  readonly manifests: ManifestRepo
+  readonly referrers: ReferrerRepo
+  readonly tags: TagRepo
+  readonly uploads: UploadRepo
+  /**
+   * Runs `fn` atomically: all its writes commit together or not at all. `fn` must use only the
+   * `tx` store it receives. Transactions are serialized.
+   */
+  transaction<T>(fn: (tx: MetadataStore) => Promise<T>): Promise<T>
+  /** Cheap liveness check for /readyz; rejects when the store is unusable. */
+  ping(): Promise<void>
+  close(): Promise<void>
+}

@@ -1,0 +1,126 @@
+/**
+ * The MetadataStore conformance suite, written against store.ts only so that any backend
+ * (SQLite now, PostgreSQL later) runs the same cases:
+ *   runMetadataSuite('sqlite', async () => ({ store, cleanup }))
+ */
+import assert from 'node:assert/strict'
+import { describe, it } from 'node:test'
+import { digestOf, type Digest } from '../../../oci/digest.ts'
+import type { RepositoryName, Tag } from '../../../oci/reference.ts'
+import type { ManifestRecord, MetadataStore } from '../store.ts'
+
+export interface StoreFixture {
+  readonly store: MetadataStore
+  cleanup(): Promise<void>
+}
+
+const repo = (s: string): RepositoryName => s as RepositoryName
+const tag = (s: string): Tag => s as Tag
+const d = (s: string): Digest => digestOf(s)
+const at = new Date('2026-01-01T00:00:00Z')
+
+function manifest(r: string, content: string, extra: Partial<ManifestRecord> = {}): ManifestRecord {
+  return { repo: repo(r), digest: d(content), mediaType: 'application/vnd.oci.image.manifest.v1+json', size: content.length, pushedAt: at, ...extra }
+}
+
+export function runMetadataSuite(name: string, make: () => Promise<StoreFixture>): void {
+  const withStore = (fn: (s: MetadataStore) => Promise<void>) => async () => {
+    const fx = await make()
+    try {
+      await fn(fx.store)
+    } finally {
+      await fx.cleanup()
+    }
+  }
+
+  describe(`metadata suite: ${name}`, () => {
+    it('creates repositories idempotently and lists them lexically with n/last', withStore(async (s) => {
+      for (const n of ['b/x', 'a', 'c', 'b']) await s.repositories.ensure(repo(n), at)
+      await s.repositories.ensure(repo('a'), at)
+      assert.equal(await s.repositories.exists(repo('a')), true)
+      assert.equal(await s.repositories.exists(repo('zz')), false)
+      assert.deepEqual(await s.repositories.list({ n: 10 }), ['a', 'b', 'b/x', 'c'])
+      assert.deepEqual(await s.repositories.list({ n: 2, last: repo('a') }), ['b', 'b/x'])
+    }))
+
+    it('links blobs per repository and finds them anywhere', withStore(async (s) => {
+      await s.blobs.link(repo('one'), d('x'), 5, at)
+      await s.blobs.link(repo('one'), d('x'), 5, at)
+      assert.deepEqual(await s.blobs.get(repo('one'), d('x')), { size: 5 })
+      assert.equal(await s.blobs.get(repo('two'), d('x')), undefined)
+      assert.deepEqual(await s.blobs.findAnywhere(d('x')), { repo: 'one', size: 5 })
+      assert.equal(await s.blobs.findAnywhere(d('y')), undefined)
+      assert.equal(await s.repositories.exists(repo('one')), true, 'linking creates the repository')
+      assert.equal(await s.blobs.unlink(repo('one'), d('x')), true)
+      assert.equal(await s.blobs.unlink(repo('one'), d('x')), false)
+    }))
+
+    it('stores manifests with their referrer fields, and delete removes their tags', withStore(async (s) => {
+      const m = manifest('r', 'm1', { artifactType: 'application/x', subject: d('subj'), annotations: { k: 'v' } })
+      await s.manifests.put(m)
+      await s.manifests.put(m)
+      assert.deepEqual(await s.manifests.get(repo('r'), m.digest), m)
+      await s.tags.put(repo('r'), tag('v1'), m.digest, at)
+      assert.equal(await s.manifests.delete(repo('r'), m.digest), true)
+      assert.equal(await s.manifests.get(repo('r'), m.digest), undefined)
+      assert.equal(await s.tags.resolve(repo('r'), tag('v1')), undefined)
+      assert.equal(await s.manifests.delete(repo('r'), m.digest), false)
+    }))
+
+    it('lists referrers of a subject, filtered by artifactType, only in the same repository', withStore(async (s) => {
+      await s.manifests.put(manifest('r', 'sig', { artifactType: 'application/sig', subject: d('img') }))
+      await s.manifests.put(manifest('r', 'sbom', { artifactType: 'application/sbom', subject: d('img') }))
+      await s.manifests.put(manifest('r', 'other', { artifactType: 'application/sig', subject: d('img2') }))
+      await s.manifests.put(manifest('q', 'sig-q', { artifactType: 'application/sig', subject: d('img') }))
+      const all = await s.referrers.list(repo('r'), d('img'))
+      assert.deepEqual(all.map((m) => m.digest).sort(), [d('sig'), d('sbom')].sort())
+      const sigs = await s.referrers.list(repo('r'), d('img'), 'application/sig')
+      assert.deepEqual(sigs.map((m) => m.digest), [d('sig')])
+      assert.deepEqual(await s.referrers.list(repo('r'), d('none')), [])
+    }))
+
+    it('moves tags and lists them lexically with n/last', withStore(async (s) => {
+      for (const t of ['b', 'A', 'a', '1.0', 'latest']) await s.tags.put(repo('r'), tag(t), d(t), at)
+      await s.tags.put(repo('r'), tag('latest'), d('new'), at)
+      assert.equal(await s.tags.resolve(repo('r'), tag('latest')), d('new'))
+      assert.deepEqual(await s.tags.list(repo('r'), { n: 100 }), ['1.0', 'A', 'a', 'b', 'latest'])
+      assert.deepEqual(await s.tags.list(repo('r'), { n: 2, last: tag('A') }), ['a', 'b'])
+      assert.equal(await s.tags.delete(repo('r'), tag('b')), true)
+      assert.equal(await s.tags.delete(repo('r'), tag('b')), false)
+    }))
+
+    it('tracks upload sessions and finds stale ones', withStore(async (s) => {
+      const old = new Date('2026-01-01T00:00:00Z')
+      const fresh = new Date('2026-01-02T00:00:00Z')
+      await s.uploads.create({ id: 'u1', repo: repo('r'), offset: 0, startedAt: old, updatedAt: old })
+      await s.uploads.create({ id: 'u2', repo: repo('r'), offset: 0, startedAt: old, updatedAt: old })
+      await s.uploads.setOffset('u2', 42, fresh)
+      assert.equal((await s.uploads.get('u2'))?.offset, 42)
+      assert.deepEqual((await s.uploads.listStale(new Date('2026-01-01T12:00:00Z'), 10)).map((u) => u.id), ['u1'])
+      assert.equal(await s.uploads.delete('u1'), true)
+      assert.equal(await s.uploads.get('u1'), undefined)
+    }))
+
+    it('rolls back a failed transaction and serializes concurrent ones', withStore(async (s) => {
+      await assert.rejects(
+        s.transaction(async (tx) => {
+          await tx.tags.put(repo('r'), tag('t'), d('x'), at)
+          throw new Error('boom')
+        }),
+        /boom/,
+      )
+      assert.equal(await s.tags.resolve(repo('r'), tag('t')), undefined)
+      await Promise.all(
+        Array.from({ length: 10 }, (_, i) =>
+          s.transaction(async (tx) => {
+            await tx.tags.put(repo('r'), tag(`t${i}`), d(String(i)), at)
+            await new Promise((r) => setTimeout(r, 1))
+            await tx.blobs.link(repo('r'), d(String(i)), i, at)
+          }),
+        ),
+      )
+      assert.equal((await s.tags.list(repo('r'), { n: 100 })).length, 10)
+      await s.ping()
+    }))
+  })
+}

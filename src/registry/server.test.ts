@@ -1,0 +1,87 @@
+/**
+ * The `serve` runtime in process: TLS with a certificate made by the real openssl binary, and
+ * graceful shutdown letting an in-flight upload finish.
+ */
+import assert from 'node:assert/strict'
+import { execFileSync } from 'node:child_process'
+import { mkdtemp, rm } from 'node:fs/promises'
+import { request as httpRequest } from 'node:http'
+import { request as httpsRequest } from 'node:https'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { describe, it } from 'node:test'
+import { DEFAULT_CONFIG, type RegistryConfig } from './config/config.ts'
+import { startServer } from './server.ts'
+
+function config(dataDir: string, extra: Partial<RegistryConfig['server']> = {}): RegistryConfig {
+  return {
+    ...DEFAULT_CONFIG,
+    server: { ...DEFAULT_CONFIG.server, listen: '127.0.0.1:0', ...extra },
+    storage: { dataDir },
+    log: { level: 'silent' },
+  }
+}
+
+function makeCert(dir: string): { certFile: string; keyFile: string } {
+  const certFile = join(dir, 'cert.pem')
+  const keyFile = join(dir, 'key.pem')
+  try {
+    execFileSync('openssl', [
+      'req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '1',
+      '-subj', '/CN=127.0.0.1', '-keyout', keyFile, '-out', certFile,
+    ], { stdio: 'pipe' })
+  } catch (err) {
+    throw new Error(`this test needs the openssl binary (apt-get install openssl): ${(err as Error).message}`)
+  }
+  return { certFile, keyFile }
+}
+
+describe('registry server runtime', () => {
+  it('serves HTTPS with HSTS when given a certificate and key', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'drydock-tls-'))
+    const server = await startServer(config(join(dir, 'data'), { tls: makeCert(dir) }))
+    try {
+      const url = new URL('/v2/', server.url)
+      assert.equal(url.protocol, 'https:')
+      const res = await new Promise<{ status: number; hsts: string | undefined }>((resolve, reject) => {
+        httpsRequest(url, { rejectUnauthorized: false }, (r) => {
+          r.resume()
+          resolve({ status: r.statusCode ?? 0, hsts: r.headers['strict-transport-security'] })
+        }).on('error', reject).end()
+      })
+      assert.equal(res.status, 200)
+      assert.match(res.hsts ?? '', /max-age=\d+/)
+    } finally {
+      await server.close()
+      await rm(dir, { recursive: true, force: true })
+    }
+  })
+
+  it('lets an in-flight upload finish during graceful shutdown', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'drydock-shutdown-'))
+    const server = await startServer(config(dir))
+    try {
+      const start = await fetch(new URL('/v2/g/blobs/uploads/', server.url), { method: 'POST' })
+      const loc = new URL(start.headers.get('location') ?? '', server.url)
+      const status = new Promise<number>((resolve, reject) => {
+        const req = httpRequest(loc, { method: 'PATCH', headers: { 'content-length': '8' } }, (r) => {
+          r.resume()
+          resolve(r.statusCode ?? 0)
+        })
+        req.on('error', reject)
+        req.write('half')
+        // Once the server is inside the handler, start the shutdown, then send the rest.
+        setTimeout(() => {
+          server.close().catch(reject)
+          setTimeout(() => req.end('done'), 200)
+        }, 300)
+      })
+      assert.equal(await status, 202)
+      await server.close()
+      await assert.rejects(fetch(new URL('/healthz', server.url)), 'no longer listening')
+    } finally {
+      await server.close()
+      await rm(dir, { recursive: true, force: true })
+    }
+  })
+})

@@ -1,0 +1,142 @@
+/**
+ * analyzeImage: the core of `drydock sbom` and `drydock scan`. Resolves the image, then for every
+ * layer either takes the cached analysis (keyed by diff_id + analyzers + limits) or streams the
+ * blob through decompression and the walker, a few layers at a time, and finally merges the
+ * layers with the applier. Nothing is extracted to disk and no layer is held in memory.
+ */
+import type { Descriptor, Platform } from '../../oci/descriptor.ts'
+import type { Digest } from '../../oci/digest.ts'
+import { layerCompression } from '../../oci/media-types.ts'
+import type { Analyzer } from '../analyzers/analyzer.ts'
+import { layerCacheKey, type LayerCache } from '../cache/layer-cache.ts'
+import { applyLayers, type LayerFileIndex } from '../image/apply-layers.ts'
+import { ImageError } from '../image/image-errors.ts'
+import type { LayerAnalysis } from '../image/layer-analysis.ts'
+import { openLayerStream } from '../image/layer-stream.ts'
+import { walkLayer } from '../image/layer-walker.ts'
+import { withDefaultLimits, type ScanLimits } from '../image/scan-limits.ts'
+import type { ImageConfig, ImageSource, PlatformSpec, ResolvedImage } from '../image/source.ts'
+import type { OsInfo, PackageRecord, Unknown } from '../model/package.ts'
+import { mapBounded } from './map-bounded.ts'
+
+export interface AnalyzeProgress {
+  /** Compressed bytes read so far (cached layers count as read). */
+  readonly bytesRead: number
+  /** Sum of the compressed layer sizes. */
+  readonly totalBytes: number
+  readonly layersDone: number
+  readonly layersTotal: number
+}
+
+export interface AnalyzeOptions {
+  readonly analyzers: readonly Analyzer[]
+  /** `os/arch[/variant]`; default the host's. ('all' is for analyzeAllPlatforms.) */
+  readonly platform?: PlatformSpec
+  readonly limits?: Partial<ScanLimits>
+  readonly cache?: LayerCache
+  readonly signal?: AbortSignal
+  readonly onProgress?: (p: AnalyzeProgress) => void
+  /** Layers analysed at the same time (default 2). */
+  readonly concurrency?: number
+}
+
+export interface InventoryLayer {
+  readonly digest: Digest
+  readonly diffId: Digest
+  readonly size: number
+  readonly mediaType: string
+}
+
+export interface ImageInventory {
+  readonly image: {
+    readonly reference: string
+    readonly manifestDigest: Digest
+    readonly configDigest: Digest
+    readonly platform?: Platform
+    readonly config: ImageConfig
+    readonly layers: readonly InventoryLayer[]
+  }
+  readonly os?: OsInfo
+  readonly packages: readonly PackageRecord[]
+  readonly unknowns: readonly Unknown[]
+  readonly layerFiles: readonly LayerFileIndex[]
+}
+
+export async function analyzeImage(source: ImageSource, opts: AnalyzeOptions): Promise<ImageInventory> {
+  if (opts.platform === 'all') throw new ImageError('SOURCE_INVALID', "platform 'all' yields several images: use analyzeAllPlatforms")
+  const images = await source.resolve({ ...(opts.platform ? { platform: opts.platform } : {}), ...(opts.signal ? { signal: opts.signal } : {}) })
+  const [image] = images
+  if (!image) throw new ImageError('IMAGE_NOT_FOUND', `${source.reference} resolved to no image`)
+  return await analyzeResolvedImage(source, image, opts)
+}
+
+/** Every image of an index (platform 'all'), one inventory each, in index order. */
+export async function analyzeAllPlatforms(source: ImageSource, opts: Omit<AnalyzeOptions, 'platform'>): Promise<ImageInventory[]> {
+  const images = await source.resolve({ platform: 'all', ...(opts.signal ? { signal: opts.signal } : {}) })
+  const out: ImageInventory[] = []
+  for (const image of images) out.push(await analyzeResolvedImage(source, image, opts))
+  return out
+}
+
+export async function analyzeResolvedImage(source: ImageSource, resolved: ResolvedImage, opts: AnalyzeOptions): Promise<ImageInventory> {
+  const limits = withDefaultLimits(opts.limits)
+  // One failing layer stops the others (their blob streams are destroyed through the signal).
+  const stop = new AbortController()
+  const signal = opts.signal ? AbortSignal.any([opts.signal, stop.signal]) : stop.signal
+  const config = await source.readConfig(resolved.manifest, { signal })
+  const { layers: descriptors } = resolved.manifest
+  const diffIds = config.rootfs.diff_ids
+  if (diffIds.length !== descriptors.length) {
+    throw new ImageError('SOURCE_INVALID', `manifest has ${descriptors.length} layers but the config lists ${diffIds.length} diff_ids`)
+  }
+  const layers: InventoryLayer[] = descriptors.map((d, i) => ({ digest: d.digest, diffId: diffIds[i] as Digest, size: d.size, mediaType: d.mediaType }))
+  for (const l of layers) {
+    if (layerCompression(l.mediaType) === undefined) throw new ImageError('UNSUPPORTED_MEDIA_TYPE', `layer ${l.digest} has media type ${l.mediaType}, not a layer we can read`)
+  }
+  const progress = { bytesRead: 0, totalBytes: layers.reduce((n, l) => n + l.size, 0), layersDone: 0, layersTotal: layers.length }
+  const report = (): void => opts.onProgress?.({ ...progress })
+
+  const analyses = await mapBounded(layers, opts.concurrency ?? 2, async (layer, i): Promise<LayerAnalysis> => {
+    const key = opts.cache ? layerCacheKey(layer.diffId, opts.analyzers, limits) : undefined
+    const cached = key ? await opts.cache?.get(key) : undefined
+    if (cached && cached.diffId === layer.diffId) {
+      progress.bytesRead += layer.size
+      progress.layersDone++
+      report()
+      return cached
+    }
+    const raw = source.openBlob(descriptors[i] as Descriptor, { signal })
+    const tar = await openLayerStream(raw, {
+      maxUncompressedBytes: limits.maxLayerBytes,
+      expectedDiffId: layer.diffId,
+      onRawBytes: (n) => {
+        progress.bytesRead += n
+        report()
+      },
+      signal,
+    })
+    const analysis = await walkLayer(tar, { diffId: layer.diffId, analyzers: opts.analyzers, limits, signal })
+    progress.layersDone++
+    report()
+    if (key) await opts.cache?.put(key, analysis)
+    return analysis
+  }).catch((err: unknown) => {
+    stop.abort()
+    throw err
+  })
+  const applied = applyLayers(analyses.map((analysis, i) => ({ analysis, digest: layers[i]!.digest })), opts.analyzers.map((a) => a.name))
+  return {
+    image: {
+      reference: source.reference,
+      manifestDigest: resolved.manifestDigest,
+      configDigest: resolved.manifest.config.digest,
+      ...(resolved.platform ? { platform: resolved.platform } : {}),
+      config,
+      layers,
+    },
+    ...(applied.os ? { os: applied.os } : {}),
+    packages: applied.packages,
+    unknowns: applied.unknowns,
+    layerFiles: applied.layerFiles,
+  }
+}

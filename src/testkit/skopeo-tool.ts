@@ -1,0 +1,52 @@
+/**
+ * skopeo for end-to-end tests, independent of the machine's /etc/containers: every call gets a
+ * trust policy file (accept anything; we test transport, not signatures) written to a temp dir,
+ * TLS verification off (the registries under test speak plain HTTP on 127.0.0.1), and a
+ * private auth file so no credentials from the host are ever read.
+ */
+import { mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { mustRun, requireTool, runTool, type ToolResult } from './run-tool.ts'
+
+export interface Skopeo {
+  /** `skopeo copy [--all] SRC DST`; throws with skopeo's stderr on failure. */
+  copy(src: string, dst: string, opts?: { all?: boolean; timeoutMs?: number }): Promise<ToolResult>
+  /** The same copy, resolving with the result whatever the exit code (crash tests). */
+  tryCopy(src: string, dst: string, opts?: { all?: boolean; timeoutMs?: number }): Promise<ToolResult>
+  /** Removes the temp dir holding the policy and auth files. */
+  dispose(): Promise<void>
+}
+
+export async function createSkopeo(): Promise<Skopeo> {
+  const bin = requireTool('skopeo')
+  const dir = await mkdtemp(join(tmpdir(), 'drydock-skopeo-'))
+  const policy = join(dir, 'policy.json')
+  await writeFile(policy, JSON.stringify({ default: [{ type: 'insecureAcceptAnything' }] }))
+  const authfile = join(dir, 'auth.json')
+  await writeFile(authfile, '{"auths":{}}')
+
+  const args = (src: string, dst: string, all: boolean): string[] => [
+    '--policy',
+    policy,
+    'copy',
+    '--retry-times',
+    '0',
+    '--authfile',
+    authfile,
+    '--src-tls-verify=false',
+    '--dest-tls-verify=false',
+    ...(all ? ['--all'] : []),
+    src,
+    dst,
+  ]
+  // Keep registries.conf from the host out of it; explicit host:port references need no search list.
+  const env = { CONTAINERS_REGISTRIES_CONF: join(dir, 'registries.conf') }
+  await writeFile(env.CONTAINERS_REGISTRIES_CONF, 'unqualified-search-registries = []\n')
+
+  return {
+    copy: (src, dst, opts = {}) => mustRun(bin, args(src, dst, opts.all ?? false), { env, timeoutMs: opts.timeoutMs ?? 300_000 }),
+    tryCopy: (src, dst, opts = {}) => runTool(bin, args(src, dst, opts.all ?? false), { env, timeoutMs: opts.timeoutMs ?? 300_000 }),
+    dispose: () => rm(dir, { recursive: true, force: true }),
+  }
+}

@@ -1,0 +1,110 @@
+// docker push / pull / build through a real Docker engine that this file starts itself.
+// Images enter the engine by `docker load` of a docker-archive that skopeo makes from the shared
+// OCI layouts; after a push the local copy is removed and pulled back, and the digests must agree
+// everywhere (push output, RepoDigests, the registry's Docker-Content-Digest, the image ID).
+import assert from 'node:assert/strict'
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { after, before, describe, test } from 'node:test'
+import { blobPath, layoutRoot } from '../../src/testkit/oci-layout-digests.ts'
+import { IMAGES_DIR, requireTestdata } from '../../src/testkit/repo-paths.ts'
+import { createSkopeo, type Skopeo } from '../../src/testkit/skopeo-tool.ts'
+import { startDockerd, type RunningDockerd } from '../../src/testkit/start-dockerd.ts'
+import { ALL_MANIFEST_TYPES, remoteManifestDigest, startRegistryUnderTest, type RegistryUnderTest } from './registry-under-test.ts'
+
+requireTestdata()
+
+describe('docker engine against the registry', { timeout: 900_000 }, () => {
+  let registry: RegistryUnderTest
+  let engine: RunningDockerd
+  let skopeo: Skopeo
+  let work: string
+
+  before(async () => {
+    work = await mkdtemp(join(tmpdir(), 'drydock-e2e-docker-'))
+    skopeo = await createSkopeo()
+    registry = await startRegistryUnderTest()
+    engine = await startDockerd({ insecureRegistries: [registry.host] })
+  })
+  after(async () => {
+    await engine?.stop()
+    await registry?.stop()
+    await skopeo?.dispose()
+    if (work) await rm(work, { recursive: true, force: true })
+  })
+
+  /** The digest `docker push` reports, checked against RepoDigests and the registry. */
+  async function pushAndCheck(image: string, repo: string, tag: string): Promise<string> {
+    const push = await engine.docker(['push', image])
+    const m = /digest: (sha256:[a-f0-9]{64}) size: \d+/.exec(push.stdout)
+    assert.ok(m?.[1], `no digest in docker push output:\n${push.stdout}`)
+    const pushed = m[1]
+    assert.equal(await remoteManifestDigest(registry.url, repo, tag, ALL_MANIFEST_TYPES), pushed)
+    assert.ok((await repoDigests(image)).includes(`${registry.host}/${repo}@${pushed}`))
+    return pushed
+  }
+
+  async function repoDigests(image: string): Promise<string[]> {
+    const out = await engine.docker(['image', 'inspect', '--format', '{{json .RepoDigests}}', image])
+    return JSON.parse(out.stdout) as string[]
+  }
+
+  async function imageId(image: string): Promise<string> {
+    return (await engine.docker(['image', 'inspect', '--format', '{{.Id}}', image])).stdout.trim()
+  }
+
+  /** Removes the image locally, proves it is gone, pulls it back and checks the digest. */
+  async function removeAndPull(image: string, repo: string, pushed: string): Promise<void> {
+    await engine.docker(['image', 'rm', '--force', image])
+    const gone = await engine.tryDocker(['image', 'inspect', image])
+    assert.notEqual(gone.code, 0, `${image} still present after docker image rm`)
+    const pull = await engine.docker(['pull', image])
+    assert.match(pull.stdout, new RegExp(`Digest: ${pushed}`))
+    assert.ok((await repoDigests(image)).includes(`${registry.host}/${repo}@${pushed}`))
+  }
+
+  for (const [name, tag] of [
+    ['busybox', '1'],
+    ['node-app-on-debian', '1.0.0'],
+  ] as const) {
+    test(`${name}: docker load, push, rm, pull`, { timeout: 300_000 }, async () => {
+      const layout = join(IMAGES_DIR, name)
+      const root = await layoutRoot(layout, tag)
+      const manifest = JSON.parse(await readFile(blobPath(layout, root.digest), 'utf8')) as { config: { digest: string } }
+      const repo = `e2e/docker-${name}`
+      const image = `${registry.host}/${repo}:${tag}`
+      const archive = join(work, `${name}.tar`)
+      await skopeo.copy(`oci:${layout}:${tag}`, `docker-archive:${archive}:${image}`)
+      const load = await engine.docker(['load', '-i', archive])
+      assert.match(load.stdout, /Loaded image/)
+      // The image ID is the config digest, which no conversion may change.
+      assert.equal(await imageId(image), manifest.config.digest)
+
+      const pushed = await pushAndCheck(image, repo, tag)
+      await removeAndPull(image, repo, pushed)
+      assert.equal(await imageId(image), manifest.config.digest)
+    })
+  }
+
+  test('docker build FROM an image in the registry, push, pull, run', { timeout: 300_000 }, async () => {
+    const base = `${registry.host}/e2e/docker-base:1`
+    const layout = join(IMAGES_DIR, 'busybox')
+    await skopeo.copy(`oci:${layout}:1`, `docker://${base}`)
+    const ctx = join(work, 'build-context')
+    await mkdir(ctx)
+    const marker = `built by the drydock e2e test ${process.pid}\n`
+    await writeFile(join(ctx, 'hello.txt'), marker)
+    // COPY only: the build needs no network inside the build container.
+    await writeFile(join(ctx, 'Dockerfile'), `FROM ${base}\nCOPY hello.txt /hello.txt\nCMD ["cat", "/hello.txt"]\n`)
+
+    const repo = 'e2e/docker-built'
+    const image = `${registry.host}/${repo}:1`
+    await engine.docker(['build', '--pull', '--network', 'none', '-t', image, ctx])
+    const pushed = await pushAndCheck(image, repo, '1')
+    await engine.docker(['image', 'rm', '--force', base])
+    await removeAndPull(image, repo, pushed)
+    const run = await engine.docker(['run', '--rm', '--network', 'none', image], { timeoutMs: 120_000 })
+    assert.equal(run.stdout, marker)
+  })
+})
