@@ -16,6 +16,18 @@ export const commands = {
     summary: 'start the registry server',
     load: () => import('./commands/serve.ts'),
   },
+  scan: {
+    summary: 'scan an image for vulnerabilities (CI gate)',
+    load: () => import('./commands/scan.ts'),
+  },
+  sbom: {
+    summary: 'write the software bill of materials of an image',
+    load: () => import('./commands/sbom.ts'),
+  },
+  db: {
+    summary: 'update, import or inspect the local advisory database',
+    load: () => import('./commands/db.ts'),
+  },
 } as const satisfies Record<string, CommandEntry>
 
 export type CommandName = keyof typeof commands

@@ -54,6 +54,9 @@ export interface PushedImage {
   readonly response: OciResponse
 }
 
+/** Per-request limit: a registry that does not answer fails the test instead of hanging it. */
+const REQUEST_TIMEOUT_MS = 30_000
+
 /** The empty JSON blob `{}` from the image spec ("Guidance for an Empty Descriptor"). */
 export const EMPTY_JSON = Buffer.from('{}')
 export const EMPTY_DESCRIPTOR: BlobDescriptor = {
@@ -111,7 +114,8 @@ export class OciClient {
   }
 
   async request(method: string, pathOrUrl: string, opts: RequestOptions = {}): Promise<OciResponse> {
-    const init: RequestInit = { method, redirect: 'manual' }
+    // A hung server must fail the test, not stall the run.
+    const init: RequestInit = { method, redirect: 'manual', signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) }
     if (opts.headers) init.headers = { ...opts.headers }
     if (opts.body !== undefined) init.body = opts.body
     const res = await fetch(this.resolve(pathOrUrl), init)
@@ -141,7 +145,7 @@ export class OciClient {
           res.on('error', reject)
         },
       )
-      req.setTimeout(30_000, () => req.destroy(new Error(`${method} ${rawPath}: no answer within 30 s`)))
+      req.setTimeout(REQUEST_TIMEOUT_MS, () => req.destroy(new Error(`${method} ${rawPath}: no answer within ${REQUEST_TIMEOUT_MS} ms`)))
       req.on('error', reject)
       req.end(opts.body)
     })

@@ -78,6 +78,9 @@ describe('discovery: tags (end-8a, end-8b)', () => {
     const withoutN = await target.client.request('GET', `/v2/${repo}/tags/list?last=beta-1`)
     assertStatus(withoutN, 200)
     assert.deepEqual(withoutN.json<TagList>().tags, SORTED.slice(SORTED.indexOf('beta-1') + 1))
+    // `last` need not be an existing tag: the order is lexical, not positional.
+    const between = await target.client.request('GET', `/v2/${repo}/tags/list?last=b`)
+    assert.deepEqual(between.json<TagList>().tags, SORTED.filter((t) => t > 'b'))
   })
 
   test('n=0 returns an empty list and no Link header', referenceGap('tag pagination'), async () => {

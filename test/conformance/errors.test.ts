@@ -93,7 +93,7 @@ describe('errors: upload sessions that are not ours', () => {
 })
 
 describe('errors: absurd Content-Range on PATCH', referenceGap('chunk errors'), () => {
-  for (const range of ['0-99999999999999999999999', 'abc', '10-5', '-1-4', '0-', 'bytes=0-3']) {
+  for (const range of ['0-99999999999999999999999', 'abc', '10-5', '-1-4', '0-', '0-3,5-9']) {
     test(`Content-Range ${JSON.stringify(range)} is refused and the session survives`, async () => {
       const loc = await target.client.startUpload(uniqueRepo())
       const res = await target.client.request('PATCH', loc, { headers: { ...octet, 'Content-Range': range }, body: randomBlob(4) })

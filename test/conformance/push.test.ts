@@ -10,6 +10,7 @@ import { referenceGap, useTarget } from './conformance-target.ts'
 
 const target = useTarget()
 const octet = { 'Content-Type': 'application/octet-stream' }
+const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/i
 
 async function expectBlob(repo: string, data: Buffer, digest: string): Promise<void> {
   const res = await target.client.request('GET', `/v2/${repo}/blobs/${digest}`)
@@ -32,6 +33,9 @@ describe('push: monolithic blob upload (end-4a, end-4b, end-6)', () => {
     const post = await target.client.request('POST', `/v2/${repo}/blobs/uploads/`)
     assertStatus(post, 202)
     const loc = assertLocation(post)
+    assert.match(loc, UUID, 'the session Location contains a UUID (spec: POST then PUT)')
+    const again = assertLocation(await target.client.request('POST', `/v2/${repo}/blobs/uploads/`))
+    assert.notEqual(again, loc, 'every session is unique')
     const put = await target.client.request('PUT', withQuery(loc, { digest }), { headers: octet, body: data })
     assertStatus(put, 201)
     assert.equal(put.headers.get('docker-content-digest'), digest)
@@ -180,6 +184,32 @@ describe('push: chunked blob upload (end-5, end-13, end-14)', () => {
     assertOciError(await target.client.request('GET', loc), 404, 'BLOB_UPLOAD_UNKNOWN')
     assertOciError(await patch(loc, randomBlob(10), 100), 404, 'BLOB_UPLOAD_UNKNOWN')
     assertOciError(await target.client.request('DELETE', loc), 404, 'BLOB_UPLOAD_UNKNOWN')
+  })
+
+  test('an 8 MiB blob in three uneven chunks round-trips intact', async () => {
+    const repo = uniqueRepo()
+    const data = randomBlob(8 * 1024 * 1024 + 17)
+    let loc = await target.client.startUpload(repo)
+    for (const [start, end] of [[0, 3_000_000], [3_000_000, 3_000_001], [3_000_001, data.byteLength]] as const) {
+      const res = await patch(loc, data.subarray(start, end), start)
+      assertStatus(res, 202)
+      loc = assertLocation(res)
+    }
+    assertStatus(await target.client.request('PUT', withQuery(loc, { digest: digestOf(data) })), 201)
+    const head = await target.client.request('HEAD', `/v2/${repo}/blobs/${digestOf(data)}`)
+    assert.equal(head.headers.get('content-length'), String(data.byteLength))
+    await expectBlob(repo, data, digestOf(data))
+  })
+
+  test('two sessions uploading the same blob concurrently both succeed (de-duplication)', async () => {
+    const repo = uniqueRepo()
+    const data = randomBlob(200_000)
+    const digest = digestOf(data)
+    const [a, b] = await Promise.all([target.client.startUpload(repo), target.client.startUpload(repo)])
+    const results = await Promise.all([a, b].map((loc) =>
+      target.client.request('PUT', withQuery(loc, { digest }), { headers: octet, body: data })))
+    for (const r of results) assertStatus(r, 201)
+    await expectBlob(repo, data, digest)
   })
 
   test('a finished session cannot be reused', async () => {

@@ -94,13 +94,15 @@ export type UploadStatus =
 
 /**
  * GET the session after a crash: either 204 with `Range: 0-<last byte>` (resume at last+1), or
- * 404 with error code BLOB_UPLOAD_UNKNOWN. Anything else is an error.
+ * 404 with one of `cleanCodes` (default BLOB_UPLOAD_UNKNOWN). Anything else is an error.
  */
-export async function uploadStatus(base: string, session: string): Promise<UploadStatus> {
+export async function uploadStatus(base: string, session: string, cleanCodes: readonly string[] = ['BLOB_UPLOAD_UNKNOWN']): Promise<UploadStatus> {
   const reply = await send(session, 'GET', {})
   if (reply.status === 404) {
     const codes = (JSON.parse(reply.body) as { errors?: { code?: string }[] }).errors?.map((e) => e.code) ?? []
-    if (!codes.includes('BLOB_UPLOAD_UNKNOWN')) throw new Error(`upload status 404 without BLOB_UPLOAD_UNKNOWN: ${reply.body}`)
+    if (!codes.some((c) => c !== undefined && cleanCodes.includes(c))) {
+      throw new Error(`upload status 404 without ${cleanCodes.join('/')}: ${reply.body}`)
+    }
     return { kind: 'unknown' }
   }
   if (reply.status !== 204) throw new Error(`upload status answered ${reply.status}: ${reply.body}`)

@@ -26,6 +26,11 @@ export interface BlobCheck {
   readonly served: boolean
 }
 
+/** Thrown when the registry served bad data (as opposed to failing to answer). */
+export class CorruptionError extends Error {
+  override readonly name = 'CorruptionError'
+}
+
 /** GET a blob: 404 means "not there" (fine); 200 must carry exactly the digest's bytes. */
 export async function checkBlob(url: string, repo: string, digest: string, size?: number): Promise<BlobCheck> {
   const res = await fetch(`${url}/v2/${repo}/blobs/${digest}`)
@@ -41,8 +46,8 @@ export async function checkBlob(url: string, repo: string, digest: string, size?
     length += chunk.length
   }
   const actual = `sha256:${hash.digest('hex')}`
-  if (actual !== digest) throw new Error(`CORRUPT: ${repo}@${digest} served ${length} bytes hashing to ${actual}`)
-  if (size !== undefined && length !== size) throw new Error(`${repo}@${digest}: ${length} bytes, descriptor says ${size}`)
+  if (actual !== digest) throw new CorruptionError(`${repo}@${digest} served ${length} bytes hashing to ${actual}`)
+  if (size !== undefined && length !== size) throw new CorruptionError(`${repo}@${digest}: ${length} bytes, descriptor says ${size}`)
   return { served: true }
 }
 
@@ -60,15 +65,58 @@ export async function checkManifest(url: string, repo: string, ref: string): Pro
   const body = Buffer.from(await res.arrayBuffer())
   const actual = `sha256:${createHash('sha256').update(body).digest('hex')}`
   const claimed = res.headers.get('docker-content-digest')
-  if (claimed !== null && claimed !== actual) throw new Error(`CORRUPT: manifest ${repo}:${ref} hashes to ${actual}, header says ${claimed}`)
-  if (ref.startsWith('sha256:') && ref !== actual) throw new Error(`CORRUPT: manifest ${repo}@${ref} hashes to ${actual}`)
-  const doc = JSON.parse(body.toString('utf8')) as ManifestDoc
+  if (claimed !== null && claimed !== actual) throw new CorruptionError(`manifest ${repo}:${ref} hashes to ${actual}, header says ${claimed}`)
+  if (ref.startsWith('sha256:') && ref !== actual) throw new CorruptionError(`manifest ${repo}@${ref} hashes to ${actual}`)
+  let doc: ManifestDoc
+  try {
+    doc = JSON.parse(body.toString('utf8')) as ManifestDoc
+  } catch (err) {
+    throw new CorruptionError(`manifest ${repo}:${ref} is not JSON`, { cause: err })
+  }
   for (const child of doc.manifests ?? []) {
-    if (!(await checkManifest(url, repo, child.digest))) throw new Error(`${repo}:${ref} is served but its child ${child.digest} is not`)
+    if (!(await checkManifest(url, repo, child.digest))) throw new CorruptionError(`${repo}:${ref} is served but its child ${child.digest} is not`)
   }
   for (const blob of [...(doc.config ? [doc.config] : []), ...(doc.layers ?? [])]) {
     const { served } = await checkBlob(url, repo, blob.digest, blob.size)
-    if (!served) throw new Error(`${repo}:${ref} is served but its blob ${blob.digest} is missing`)
+    if (!served) throw new CorruptionError(`${repo}:${ref} is served but its blob ${blob.digest} is missing`)
   }
   return true
+}
+
+/**
+ * Keeps reading while pushes run and the server dies: each target manifest and each probe blob
+ * is fetched over and over until it has been seen complete and correct once (content-addressed
+ * data cannot change afterwards). Connection failures and 5xx during the crash are expected and
+ * ignored; anything served that is wrong is collected and returned by stop().
+ */
+export function watchServed(
+  url: string,
+  manifests: readonly { repo: string; ref: string }[],
+  blobs: readonly { repo: string; digest: string }[],
+): { stop(): Promise<string[]> } {
+  const corrupt: string[] = []
+  const done = new Set<string>()
+  let stopped = false
+  const once = async (key: string, check: () => Promise<boolean>): Promise<void> => {
+    if (done.has(key)) return
+    try {
+      if (await check()) done.add(key)
+    } catch (err) {
+      if (err instanceof CorruptionError) corrupt.push(err.message)
+    }
+  }
+  const loop = (async () => {
+    while (!stopped) {
+      for (const m of manifests) await once(`${m.repo}:${m.ref}`, () => checkManifest(url, m.repo, m.ref))
+      for (const b of blobs) await once(`${b.repo}@${b.digest}`, async () => (await checkBlob(url, b.repo, b.digest)).served)
+      await new Promise((r) => setTimeout(r, 25))
+    }
+  })()
+  return {
+    stop: async () => {
+      stopped = true
+      await loop
+      return corrupt
+    },
+  }
 }

@@ -94,14 +94,15 @@ export class UploadService {
     return this.#exclusive(id, async () => {
       const u = await this.#get(repo, id)
       const w = await this.#openWriter(u)
+      let size: number
       try {
         if (last) await this.#write(u, w, last, opts)
+        size = w.size
         await w.commit(opts)
       } catch (err) {
         await w.close()
         throw err
       }
-      const size = w.size
       const actual = await this.#digestOf(id, size, digestAlgorithm(expected), opts)
       if (actual !== expected) {
         await this.#discard(id)

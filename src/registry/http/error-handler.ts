@@ -46,7 +46,9 @@ export function sendError(err: unknown, request: FastifyRequest, reply: FastifyR
   if (bug) request.log.error({ err }, 'unhandled error')
   else if (error.status >= 500) request.log.warn({ code: error.code }, error.message)
   else request.log.debug({ code: error.code, status: error.status }, error.message)
-  if (reply.sent || request.raw.destroyed) return reply
+  // The request stream is destroyed once its body has been read, so ask the response side
+  // whether anyone is still listening.
+  if (reply.sent || reply.raw.destroyed || reply.raw.socket?.destroyed === true) return reply
   applySecurityHeaders(request, reply)
   reply.headers(error.headers)
   reply.code(error.status).header('Content-Type', 'application/json; charset=utf-8')

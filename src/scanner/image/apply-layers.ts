@@ -3,8 +3,12 @@
  *
  * - Results count only for files present in the final view from the same layer: a package DB
  *   that layer 2 rewrites or deletes drops layer 1's packages.
- * - OS: the topmost result wins; a result of the same family whose version refines it
- *   (`12` -> `12.15`) supplies the more precise version and any missing fields.
+ * - OS: analyzers report OS candidates per file; the surviving ones are merged by resolveOs()
+ *   (the os analyzers' single place for precedence). A complete `os` result from an analyzer is
+ *   used only when there are no candidates: the topmost wins, refined by same-family results.
+ * - Owned-file lists reported apart from their packages (dpkg `*.list`) are joined to the
+ *   surviving packages with joinOwnedFiles(), so a layer that rewrites `status` keeps the file
+ *   lists of the layers below.
  * - Packages are de-duplicated by type, name, version and arch; locations are merged and get the
  *   layer's blob digest (not cached: it depends on compression, the diff_id does not).
  * - Ownership, as Trivy does: a language package (python, npm, gem, ...) whose metadata file is
@@ -14,7 +18,9 @@
  *   paths, so pip-installed packages in the same dist-packages directory stay.
  */
 import type { Digest } from '../../oci/digest.ts'
-import type { Location, OsInfo, PackageRecord, PackageType, Unknown } from '../model/package.ts'
+import { resolveOs } from '../analyzers/os/resolve-os.ts'
+import { joinOwnedFiles } from '../analyzers/pkg/dpkg/parse-dpkg-list.ts'
+import type { Location, OsCandidate, OsInfo, OwnedFiles, PackageRecord, PackageType, Unknown } from '../model/package.ts'
 import { FileView } from './file-view.ts'
 import type { LayerAnalysis, LayerFile } from './layer-analysis.ts'
 
@@ -109,6 +115,8 @@ export function applyLayers(layers: readonly AppliedLayer[], analyzerOrder: read
   }
   const live = (path: string, layer: number): boolean => view.get(path)?.layer === layer
   const osFound: { os: OsInfo; layer: number; rank: number }[] = []
+  const candidates: OsCandidate[] = []
+  const owned: OwnedFiles[] = []
   const packages: PackageRecord[] = []
   const unknowns: Unknown[] = []
   const layerFiles: LayerFileIndex[] = []
@@ -116,6 +124,8 @@ export function applyLayers(layers: readonly AppliedLayer[], analyzerOrder: read
     for (const r of analysis.results) {
       if (!live(r.path, i)) continue
       if (r.result.os) osFound.push({ os: r.result.os, layer: i, rank: rank(r.analyzer) })
+      if (r.result.osCandidate) candidates.push(r.result.osCandidate)
+      owned.push(...(r.result.ownedFiles ?? []))
       for (const p of r.result.packages ?? []) packages.push(withLocation(p, r.path, analysis.diffId, digest))
       for (const u of r.result.unknowns ?? []) unknowns.push({ ...u, diffId: u.diffId ?? analysis.diffId })
     }
@@ -127,8 +137,8 @@ export function applyLayers(layers: readonly AppliedLayer[], analyzerOrder: read
     layerFiles.push({ diffId: analysis.diffId, ...(digest ? { digest } : {}), files, whiteouts: analysis.whiteouts, opaqueDirs: analysis.opaqueDirs })
   })
   osFound.sort((a, b) => b.layer - a.layer || a.rank - b.rank)
-  const os = pickOs(osFound.map((o) => o.os))
-  const merged = dropOsOwned(mergePackages(packages))
+  const os = resolveOs(candidates) ?? pickOs(osFound.map((o) => o.os))
+  const merged = dropOsOwned(joinOwnedFiles(mergePackages(packages), owned))
   merged.sort((a, b) => a.type.localeCompare(b.type) || a.name.localeCompare(b.name) || a.version.localeCompare(b.version))
   return { ...(os ? { os } : {}), packages: merged, unknowns, layerFiles, view }
 }

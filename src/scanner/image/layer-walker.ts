@@ -9,7 +9,7 @@
  * Per-file problems become Unknowns and the walk goes on; stream-level problems (corrupt
  * compression, bad tar, limits) throw an ImageError.
  */
-import type { Readable } from 'node:stream'
+import { Readable } from 'node:stream'
 import type { Digest } from '../../oci/digest.ts'
 import type { AnalysisResult, Analyzer, FileMeta } from '../analyzers/analyzer.ts'
 import type { Unknown } from '../model/package.ts'
@@ -32,7 +32,7 @@ const OPAQUE = '.wh..wh..opq'
 const HARDLINK_KEEP_BYTES = 64 * 1024 * 1024
 
 function isEmptyResult(r: AnalysisResult | undefined): r is undefined {
-  return r === undefined || (r.os === undefined && !r.packages?.length && !r.unknowns?.length)
+  return r === undefined || (r.os === undefined && r.osCandidate === undefined && !r.packages?.length && !r.ownedFiles?.length && !r.unknowns?.length)
 }
 
 async function readBody(entry: TarEntry): Promise<Buffer> {
@@ -146,6 +146,9 @@ export async function walkLayer(tar: Readable | AsyncIterable<Uint8Array>, opts:
     }
   } catch (err) {
     throw toLayerError(err)
+  } finally {
+    // On an early exit the decompressor and the blob stream (file handle, socket) must go now.
+    if (tar instanceof Readable && !tar.readableEnded) tar.destroy()
   }
   return { diffId, files, whiteouts, opaqueDirs, results, unknowns, uncompressedBytes: bytes }
 }

@@ -8,6 +8,7 @@ import { open } from 'node:fs/promises'
 import type { Readable } from 'node:stream'
 import { ImageError } from './image-errors.ts'
 import { sniffCompression } from './layer-stream.ts'
+import { resolveLinkTarget } from './normalize-path.ts'
 import { readTar } from './tar-reader.ts'
 
 export interface TarFileEntry {
@@ -42,9 +43,18 @@ export class TarFileIndex {
     }
     const entries = new Map<string, TarFileEntry>()
     const links: [string, string][] = []
+    const symlinks = new Map<string, string>()
     for await (const e of readTar(createReadStream(file), { maxEntries: opts.maxEntries ?? 1_000_000, maxMetadataBytes: 1 << 20, maxEntrySize: Number.MAX_SAFE_INTEGER })) {
       if (e.type === 'file') entries.set(e.path, { offset: e.dataOffset, size: e.size })
       else if (e.type === 'hardlink' && e.linkTarget !== undefined) links.push([e.path, e.linkTarget])
+      else if (e.type === 'symlink' && e.linkTarget !== undefined) symlinks.set(e.path, resolveLinkTarget(e.path, e.linkTarget))
+    }
+    // docker save writes `<id>/layer.tar -> ../<hex>.tar`; follow such links a bounded number of hops.
+    for (const [path, first] of symlinks) {
+      let target: string | undefined = first
+      for (let hops = 0; target !== undefined && !entries.has(target) && hops < 8; hops++) target = symlinks.get(target)
+      const t = target === undefined ? undefined : entries.get(target)
+      if (t && !entries.has(path)) links.push([path, target as string])
     }
     for (const [path, target] of links) {
       const t = entries.get(target)

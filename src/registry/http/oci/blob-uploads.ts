@@ -10,7 +10,7 @@ import type { UploadSession } from '../../distribution/upload-service.ts'
 import { rangeMismatch } from '../../distribution/errors.ts'
 import { parseContentLength, parseContentRange, uploadRange } from '../headers.ts'
 import type { Handler } from './oci-context.ts'
-import { checkLength, countedBody, hasBody } from './request-body.ts'
+import { checkLength, clientGone, countedBody, hasBody } from './request-body.ts'
 
 type UploadsRoute = { readonly name: RepositoryName }
 type UploadRoute = { readonly name: RepositoryName; readonly id: string }
@@ -53,7 +53,7 @@ export const startUpload: Handler<UploadsRoute> = async ({ ctx, route, request, 
     // Monolithic upload in a single POST.
     const expected = requiredDigest(digest)
     const body = countedBody(request)
-    await ctx.uploads.commit(route.name, session.id, expected, body.source, { signal: request.signal })
+    await ctx.uploads.commit(route.name, session.id, expected, body.source, { signal: clientGone(reply) })
     checkLength(request, body.count())
     return created(reply, route.name, expected)
   }
@@ -86,7 +86,7 @@ const patchChunk: Handler<UploadRoute> = async ({ ctx, route, request, reply }) 
     throw new RegistryError('SIZE_INVALID', 'Content-Length does not match Content-Range', { detail: { range, length } })
   }
   const body = countedBody(request)
-  const s = await ctx.uploads.append(route.name, route.id, body.source, range?.start, { signal: request.signal })
+  const s = await ctx.uploads.append(route.name, route.id, body.source, range?.start, { signal: clientGone(reply) })
   checkLength(request, body.count())
   return sessionHeaders(reply.code(202), s).send()
 }
@@ -99,7 +99,7 @@ const finishChunks: Handler<UploadRoute> = async ({ ctx, route, request, reply, 
   const range = parseContentRange(request.headers['content-range'], status.offset)
   if (range && range.start !== status.offset) throw rangeMismatch(status.offset, request.headers['content-range'] ?? '')
   const body = hasBody(request) ? countedBody(request) : undefined
-  await ctx.uploads.commit(route.name, route.id, expected, body?.source, { signal: request.signal })
+  await ctx.uploads.commit(route.name, route.id, expected, body?.source, { signal: clientGone(reply) })
   if (body) checkLength(request, body.count())
   return created(reply, route.name, expected)
 }

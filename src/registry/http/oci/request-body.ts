@@ -3,7 +3,7 @@
  * buffers it) plus helpers to bound it. A client that disconnects makes the iteration throw,
  * which the error handler reports as an interrupted request rather than a server fault.
  */
-import type { FastifyRequest } from 'fastify'
+import type { FastifyReply, FastifyRequest } from 'fastify'
 import { RegistryError } from '../../../oci/errors.ts'
 import { parseContentLength } from '../headers.ts'
 
@@ -55,4 +55,17 @@ export async function readLimited(request: FastifyRequest, max: number): Promise
   }
   checkLength(request, total)
   return Buffer.concat(chunks)
+}
+
+/**
+ * Aborts when the client disconnects before the response is complete. (Fastify's
+ * request.signal also fires when the request body has merely been read to the end, which
+ * would abort work that must continue after the last byte, such as re-hashing at commit.)
+ */
+export function clientGone(reply: FastifyReply): AbortSignal {
+  const ac = new AbortController()
+  reply.raw.once('close', () => {
+    if (!reply.raw.writableFinished) ac.abort()
+  })
+  return ac.signal
 }

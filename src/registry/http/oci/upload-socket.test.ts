@@ -143,3 +143,38 @@ describe('uploads over a real socket', () => {
     assert.equal((await fetch(late)).status, 404, 'an expired session is unknown even before the purge runs')
   })
 })
+
+describe('commit over a real socket after the body is fully read', () => {
+  it('re-hashes a sha512 upload sent as one POST with a body (no premature abort)', async () => {
+    const fx = await startFixture()
+    try {
+      const base = await listen(fx.app)
+      const data = randomBytes(200_000)
+      const d = digestOf(data, 'sha512')
+      const res = await fetch(`${base}/v2/sock/s512/blobs/uploads/?digest=${d}`, { method: 'POST', body: data })
+      assert.equal(res.status, 201)
+      const loc = await startUpload(base, 'sock/s512')
+      const put = await fetch(`${loc}?digest=${digestOf(data.subarray(0, 1000), 'sha512')}`, { method: 'PUT', body: data.subarray(0, 1000) })
+      assert.equal(put.status, 201)
+    } finally {
+      await fx.close()
+    }
+  })
+})
+
+describe('errors after the request body was read, over a real socket', () => {
+  it('answers a wrong digest on a PUT with a body promptly with DIGEST_INVALID', async () => {
+    const fx = await startFixture()
+    try {
+      const base = await listen(fx.app)
+      const loc = await startUpload(base, 'sock/wrong')
+      const put = await fetch(`${loc}?digest=${digestOf('other')}`, { method: 'PUT', body: 'data', signal: AbortSignal.timeout(5000) })
+      assert.equal(put.status, 400)
+      assert.equal(((await put.json()) as { errors: Array<{ code: string }> }).errors[0]?.code, 'DIGEST_INVALID')
+      const bad = await fetch(`${base}/v2/sock/wrong/manifests/v1`, { method: 'PUT', body: '{"schemaVersion":2}', signal: AbortSignal.timeout(5000) })
+      assert.equal(bad.status, 400)
+    } finally {
+      await fx.close()
+    }
+  })
+})

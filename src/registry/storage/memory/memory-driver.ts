@@ -120,14 +120,16 @@ class MemoryWriter implements FileWriter {
   readonly #driver: MemoryDriver
   readonly #path: string
   #open = true
+  #size: number
 
   constructor(driver: MemoryDriver, path: string) {
     this.#driver = driver
     this.#path = path
+    this.#size = driver.partial(path).reduce((n, b) => n + b.length, 0)
   }
 
   get size(): number {
-    return this.#open ? this.#driver.partial(this.#path).reduce((n, b) => n + b.length, 0) : 0
+    return this.#size
   }
 
   async append(source: AsyncIterable<Uint8Array>, opts: IoOptions = {}): Promise<number> {
@@ -137,6 +139,7 @@ class MemoryWriter implements FileWriter {
       opts.signal?.throwIfAborted()
       this.#driver.partial(this.#path).push(Buffer.from(chunk))
       written += chunk.byteLength
+      this.#size += chunk.byteLength
     }
     return written
   }

@@ -86,6 +86,7 @@ export function runDriverSuite(name: string, make: () => Promise<DriverFixture>)
       assert.equal(w.size, 4)
       await rejectsNotFound(d.getContent('up/1/data'))
       await w.commit()
+      assert.equal(w.size, 4, 'size survives commit')
       assert.equal((await d.getContent('up/1/data')).toString(), 'abcd')
     }))
 

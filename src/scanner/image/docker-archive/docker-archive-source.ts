@@ -46,7 +46,9 @@ function parseArchiveManifest(bytes: Buffer, file: string): ArchiveImage[] {
 
 function pickImage(images: readonly ArchiveImage[], repoTag: string | undefined, file: string): ArchiveImage {
   if (repoTag !== undefined) {
-    const hit = images.find((i) => i.RepoTags?.includes(repoTag))
+    // Writers normalise names (`test/app:1` is stored as `docker.io/test/app:1`).
+    const wanted = new Set([repoTag, `docker.io/${repoTag}`, `docker.io/library/${repoTag}`])
+    const hit = images.find((i) => i.RepoTags?.some((t) => wanted.has(t)))
     if (!hit) throw new ImageError('IMAGE_NOT_FOUND', `${file} has no image tagged ${repoTag}`)
     return hit
   }

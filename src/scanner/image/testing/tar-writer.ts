@@ -37,6 +37,11 @@ export function tarHeader(e: RawEntry): Buffer {
   if (e.linkName) b.write(e.linkName, 157, 100, 'utf8')
   b.write('ustar\0', 257, 6, 'latin1')
   b.write('00', 263, 2, 'latin1')
+  return fixChecksum(b)
+}
+
+/** Recomputes a header's checksum (after a test edited raw header bytes). */
+export function fixChecksum(b: Buffer): Buffer {
   b.fill(0x20, 148, 156)
   let sum = 0
   for (const x of b) sum += x

@@ -15,7 +15,8 @@
  * `1.0.0.X1 < 1.0.0-X2`, is not applied: it would reorder 18 of the native vectors).
  *
  * Comparing: number > list > qualifier; a missing item compares as "null" (so `1-sp` > `1` but
- * `1-rc` < `1`). Every string is a valid Maven version except the empty one.
+ * `1-rc` < `1`). Every string is a valid Maven version except the empty one and one nested more
+ * than 256 levels deep (a guard against hostile input; Maven itself would overflow its stack).
  */
 import { InvalidVersionError, type VersionScheme } from './scheme.ts'
 import { compareDecimal } from './semver.ts'
@@ -68,6 +69,10 @@ function normalize(list: Item[]): void {
 
 const isDigit = (c: string): boolean => c >= '0' && c <= '9'
 
+// Every `-` and digit/letter switch nests a list; comparison recurses into them. Real versions
+// nest a handful of levels, so a hostile `1-1-1-...` is refused instead of exhausting the stack.
+const MAX_NESTING = 256
+
 export function parseMavenVersion(version: string): Item {
   if (version === '') throw new InvalidVersionError('maven', version, 'empty version')
   const v = version.toLowerCase()
@@ -77,6 +82,9 @@ export function parseMavenVersion(version: string): Item {
   let digit = false
   let start = 0
   const openList = (): void => {
+    if (stack.length > MAX_NESTING) {
+      throw new InvalidVersionError('maven', version, `nested deeper than ${MAX_NESTING} levels`)
+    }
     const next: Item[] = []
     list.push({ kind: 'list', items: next })
     list = next
@@ -144,6 +152,13 @@ export function compareMavenItems(a: Item | undefined, b: Item | undefined): num
 
 export const mavenScheme: VersionScheme = {
   name: 'maven',
-  isValid: (v) => v !== '',
+  isValid(v) {
+    try {
+      parseMavenVersion(v)
+      return true
+    } catch {
+      return false
+    }
+  },
   compare: (a, b) => compareMavenItems(parseMavenVersion(a), parseMavenVersion(b)),
 }

@@ -24,7 +24,7 @@ interface NpmVersion {
 }
 
 export function parseNpmVersion(v: string): NpmVersion {
-  if (v.length > MAX_LENGTH) throw new InvalidVersionError('npm', v.slice(0, 64) + '...', `longer than ${MAX_LENGTH} characters`)
+  if (v.length > MAX_LENGTH) throw new InvalidVersionError('npm', v, `longer than ${MAX_LENGTH} characters`)
   const m = LOOSE_RE.exec(v.trim())
   if (!m) throw new InvalidVersionError('npm', v, 'not a version node-semver accepts')
   const main = [Number(m[1]), Number(m[2]), Number(m[3])] as const

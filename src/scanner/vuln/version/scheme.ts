@@ -20,7 +20,9 @@ export class InvalidVersionError extends Error {
   readonly scheme: VersionSchemeName
   readonly version: string
   constructor(scheme: VersionSchemeName, version: string, reason?: string) {
-    super(`invalid ${scheme} version '${version}'${reason ? `: ${reason}` : ''}`)
+    // Versions come from untrusted images and feeds: quote at most 100 characters of one.
+    const shown = version.length > 100 ? `${version.slice(0, 100)}...` : version
+    super(`invalid ${scheme} version '${shown}'${reason ? `: ${reason}` : ''}`)
     this.name = 'InvalidVersionError'
     this.scheme = scheme
     this.version = version

@@ -7,6 +7,7 @@
  * colon selects the scheme. Names match exactly, as OSV spells them (they are case-sensitive).
  */
 import { apkScheme } from './apk.ts'
+import { composerScheme } from './composer.ts'
 import { debScheme } from './deb.ts'
 import { goScheme } from './go.ts'
 import { mavenScheme } from './maven.ts'
@@ -44,6 +45,7 @@ const ECOSYSTEM_SCHEMES: ReadonlyMap<string, VersionScheme> = new Map<string, Ve
   ['Maven', mavenScheme],
   ['npm', npmScheme],
   ['NuGet', nugetScheme],
+  ['Packagist', composerScheme],
   ['PyPI', pypiScheme],
   ['RubyGems', rubygemsScheme],
 ])

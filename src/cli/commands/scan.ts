@@ -1,0 +1,130 @@
+// `drydock scan IMAGE`: analyse the image, match it against the local advisory DB, apply the gate
+// (severity filter, ignore file, VEX, --ignore-unfixed) and print the report. Works offline once
+// the DB is present. Exit codes: docs/scan.md.
+import { parseCommandArgs, splitList } from '../args.ts'
+import { dbFile, defaultCacheDir } from '../cache-paths.ts'
+import { EXIT, ExitError, UsageError } from '../exit-codes.ts'
+import { imageErrorToExit, isRemoteReference } from '../image-error-exit.ts'
+import { DEFAULT_MAX_DB_AGE_DAYS, openAdvisoryDb } from '../open-advisory-db.ts'
+import { progressBar } from '../output/progress-bar.ts'
+import { writeOutput } from '../output/write-output.ts'
+import { TOOL_NAME, TOOL_VERSION } from '../tool-info.ts'
+
+const HELP = `Usage: drydock scan IMAGE [options]
+
+IMAGE: oci:DIR[:TAG] | oci-archive:FILE[:TAG] | docker-archive:FILE[:REPO:TAG] | [docker://]HOST/REPO[:TAG|@DIGEST]
+
+Options:
+  --format FORMAT        table | json | sarif | cyclonedx (default table)
+  --output FILE          write the report to FILE instead of stdout
+  --severity LIST        severities to report and count, e.g. HIGH,CRITICAL (default all:
+                         UNKNOWN,LOW,MEDIUM,HIGH,CRITICAL)
+  --exit-code N          exit with N when any reported finding remains (default 0)
+  --ignore-unfixed       ignore findings that have no fixed version
+  --ignorefile FILE      YAML/JSON ignore rules (id, package/purl, reason, expires)
+  --vex FILE             OpenVEX document; repeatable
+  --platform OS/ARCH     image of a multi-platform index (default: this host's)
+  --db DIR               advisory DB directory (default $DRYDOCK_CACHE_DIR/db or ~/.cache/drydock/db)
+  --cache-dir DIR        layer cache directory (default $DRYDOCK_CACHE_DIR or ~/.cache/drydock)
+  --max-db-age DAYS      warn when the advisory data is older (default ${DEFAULT_MAX_DB_AGE_DAYS})
+  --offline              never use the network (registry images are refused)
+
+Exit codes: 0 ok, N (--exit-code) findings remain, 2 usage error or missing DB,
+3 registry unreachable, 70 internal error.
+`
+
+const OPTIONS = {
+  format: { type: 'string', default: 'table' },
+  output: { type: 'string' },
+  severity: { type: 'string' },
+  'exit-code': { type: 'string' },
+  'ignore-unfixed': { type: 'boolean' },
+  ignorefile: { type: 'string' },
+  vex: { type: 'string', multiple: true },
+  platform: { type: 'string' },
+  db: { type: 'string' },
+  'cache-dir': { type: 'string' },
+  'max-db-age': { type: 'string' },
+  offline: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} as const
+
+function intOption(raw: string | undefined, name: string, fallback: number, max: number): number {
+  if (raw === undefined) return fallback
+  if (!/^\d+$/.test(raw) || Number(raw) > max) throw new UsageError(`--${name} must be an integer between 0 and ${max}, got '${raw}'\n\n${HELP}`)
+  return Number(raw)
+}
+
+export async function run(argv: readonly string[]): Promise<number> {
+  const { values: v, positionals } = parseCommandArgs(argv, OPTIONS, HELP)
+  if (v.help === true) {
+    process.stdout.write(HELP)
+    return EXIT.ok
+  }
+  if (positionals.length !== 1) throw new UsageError(`expected exactly one IMAGE, got ${positionals.length}\n\n${HELP}`)
+  const ref = positionals[0] as string
+  const { formatterByName, formatterNames } = await import('../../scanner/report/formatter.ts')
+  const formatter = formatterByName(v.format)
+  if (formatter === undefined) throw new UsageError(`unknown --format '${v.format}' (use ${formatterNames().join(', ')})`)
+  const { parseSeverityList } = await import('../../scanner/report/severity-scale.ts')
+  let severities
+  try {
+    severities = parseSeverityList(splitList(v.severity))
+  } catch (err) {
+    throw new UsageError((err as Error).message)
+  }
+  const exitCode = intOption(v['exit-code'], 'exit-code', 0, 255)
+  const maxAge = intOption(v['max-db-age'], 'max-db-age', DEFAULT_MAX_DB_AGE_DAYS, 36500)
+  if (v.offline === true && isRemoteReference(ref)) throw new UsageError(`--offline: '${ref}' is a registry image; use an oci:, oci-archive: or docker-archive: source`)
+
+  const { readIgnoreFile } = await import('../../scanner/scan/ignore-file.ts')
+  const { readOpenVex } = await import('../../scanner/scan/openvex.ts')
+  let ignoreRules, vex
+  try {
+    ignoreRules = v.ignorefile === undefined ? [] : await readIgnoreFile(v.ignorefile)
+    vex = (await Promise.all((v.vex ?? []).map((f) => readOpenVex(f)))).flat()
+  } catch (err) {
+    throw new UsageError((err as Error).message)
+  }
+
+  const now = new Date()
+  const { provider, staleWarning } = openAdvisoryDb(dbFile(v.db), maxAge, now)
+  if (staleWarning !== undefined) process.stderr.write(`drydock: warning: ${staleWarning}\n`)
+  const { parseImageSource } = await import('../../scanner/image/parse-image-source.ts')
+  const { analyzeImage } = await import('../../scanner/pipeline/analyze-image.ts')
+  const { FsLayerCache } = await import('../../scanner/cache/fs-layer-cache.ts')
+  const { IMAGE_ANALYZERS } = await import('../../scanner/scan/default-analyzers.ts')
+  const { scanImage } = await import('../../scanner/scan/scan-image.ts')
+  const progress = progressBar()
+  try {
+    const source = await parseImageSource(ref)
+    try {
+      const cache = new FsLayerCache(v['cache-dir'] ?? defaultCacheDir())
+      const result = await scanImage({
+        inventory: () => analyzeImage(source, {
+          analyzers: IMAGE_ANALYZERS,
+          cache,
+          ...(v.platform !== undefined ? { platform: v.platform } : {}),
+          onProgress: (p) => progress.update(p.bytesRead, p.totalBytes, `${p.layersDone}/${p.layersTotal} layers`),
+        }),
+        provider,
+        policy: { severities, ignoreUnfixed: v['ignore-unfixed'] === true, exitCode, ignoreRules, vex },
+        meta: { toolName: TOOL_NAME, toolVersion: TOOL_VERSION, now },
+        ...(staleWarning !== undefined ? { warnings: [staleWarning] } : {}),
+      })
+      progress.finish()
+      const text = formatter.format(result.report, { now, color: v.output === undefined && process.stdout.isTTY === true && process.env['NO_COLOR'] === undefined })
+      await writeOutput(text, v.output)
+      for (const w of result.report.warnings) if (w !== staleWarning && (formatter.name !== 'table' || v.output !== undefined)) process.stderr.write(`drydock: warning: ${w}\n`)
+      return result.exitCode
+    } finally {
+      await source.close()
+    }
+  } catch (err) {
+    progress.finish()
+    throw imageErrorToExit(err)
+  } finally {
+    provider.close()
+  }
+}
+

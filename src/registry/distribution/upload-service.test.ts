@@ -1,0 +1,91 @@
+import assert from 'node:assert/strict'
+import { describe, it } from 'node:test'
+import { digestOf } from '../../oci/digest.ts'
+import { isRegistryError } from '../../oci/errors.ts'
+import type { RepositoryName } from '../../oci/reference.ts'
+import { SqliteStore } from '../metadata/sqlite/sqlite-store.ts'
+import { fakeClock } from '../ports.ts'
+import { MemoryDriver } from '../storage/memory/memory-driver.ts'
+import { uploadDataPath } from '../storage/paths.ts'
+import { BlobService } from './blob-service.ts'
+import { UploadService } from './upload-service.ts'
+
+const repo = 'svc/repo' as RepositoryName
+
+function setup() {
+  const driver = new MemoryDriver()
+  const store = new SqliteStore(':memory:')
+  const clock = fakeClock()
+  let n = 0
+  const ids = { next: () => `id-${++n}` }
+  const blobs = new BlobService({ driver, store, clock })
+  const make = () => new UploadService({ driver, store, blobs, clock, ids, expiryMs: 1000 })
+  return { driver, store, clock, blobs, uploads: make(), make }
+}
+
+async function* bytes(...parts: string[]): AsyncIterable<Uint8Array> {
+  for (const p of parts) yield new TextEncoder().encode(p)
+}
+
+describe('UploadService', () => {
+  it('appends in order, commits with digest verification and links the blob', async () => {
+    const { uploads, blobs, store } = setup()
+    const s = await uploads.start(repo)
+    assert.equal((await uploads.append(repo, s.id, bytes('ab', 'c'))).offset, 3)
+    assert.equal((await uploads.append(repo, s.id, bytes('de'), 3)).offset, 5)
+    await assert.rejects(uploads.append(repo, s.id, bytes('x'), 2), (e: unknown) => isRegistryError(e, 'BLOB_UPLOAD_INVALID') && e.status === 416)
+    assert.equal(await uploads.commit(repo, s.id, digestOf('abcdef'), bytes('f')), 6)
+    assert.deepEqual(await blobs.stat(repo, digestOf('abcdef')), { size: 6 })
+    assert.equal(await store.uploads.get(s.id), undefined)
+  })
+
+  it('re-hashes from storage when another process instance takes over the session', async () => {
+    const { uploads, make } = setup()
+    const s = await uploads.start(repo)
+    await uploads.append(repo, s.id, bytes('first-'))
+    const other = make()
+    await other.append(repo, s.id, bytes('second'), 6)
+    await assert.rejects(other.commit(repo, s.id, digestOf('wrong')), (e: unknown) => isRegistryError(e, 'DIGEST_INVALID'))
+    const s2 = await other.start(repo)
+    await other.append(repo, s2.id, bytes('first-second'))
+    assert.equal(await make().commit(repo, s2.id, digestOf('first-second', 'sha512')), 12)
+  })
+
+  it('trusts the bytes on disk when they are ahead of the recorded offset (crash between write and record)', async () => {
+    const { uploads, driver } = setup()
+    const s = await uploads.start(repo)
+    const w = await driver.writer(uploadDataPath(s.id), { append: true })
+    await w.append(bytes('sneaky'))
+    await w.close()
+    assert.equal((await uploads.append(repo, s.id, bytes('!'))).offset, 7)
+    assert.equal(await uploads.commit(repo, s.id, digestOf('sneaky!')), 7)
+  })
+
+  it('refuses a second concurrent write to the same session', async () => {
+    const { uploads } = setup()
+    const s = await uploads.start(repo)
+    let release!: () => void
+    const gate = new Promise<void>((r) => (release = r))
+    async function* slow(): AsyncIterable<Uint8Array> {
+      yield new Uint8Array([1])
+      await gate
+    }
+    const first = uploads.append(repo, s.id, slow())
+    await new Promise((r) => setTimeout(r, 10))
+    await assert.rejects(uploads.append(repo, s.id, bytes('x')), (e: unknown) => isRegistryError(e, 'BLOB_UPLOAD_INVALID'))
+    release()
+    assert.equal((await first).offset, 1)
+  })
+
+  it('expires sessions by the injected clock and purges them', async () => {
+    const { uploads, clock } = setup()
+    const a = await uploads.start(repo)
+    clock.advance(500)
+    const b = await uploads.start(repo)
+    clock.advance(600)
+    assert.equal(await uploads.purgeExpired(), 1)
+    await assert.rejects(uploads.status(repo, a.id), (e: unknown) => isRegistryError(e, 'BLOB_UPLOAD_UNKNOWN'))
+    assert.equal((await uploads.status(repo, b.id)).offset, 0)
+    await assert.rejects(uploads.status('svc/other' as RepositoryName, b.id), (e: unknown) => isRegistryError(e, 'BLOB_UPLOAD_UNKNOWN'))
+  })
+})

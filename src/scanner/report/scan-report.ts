@@ -1,0 +1,110 @@
+/**
+ * The ScanReport model: what `drydock scan` produces and every formatter reads. Pure data (JSON
+ * serialisable), independent of how findings were made, so the registry can store it and the CLI
+ * can print it. The `json` format is this model as is (see docs/scan.md), so field names here are
+ * part of the public contract: add fields, never rename them.
+ */
+import type { OsInfo, PackageRecord, PackageType } from '../model/package.ts'
+import { emptyCounts, type ReportSeverity, type SeverityCounts } from './severity-scale.ts'
+
+/** Bumped only for incompatible changes of the JSON shape. */
+export const REPORT_SCHEMA_VERSION = 1
+
+export interface ReportImage {
+  /** What the user typed (`oci:images/app:1.0`, `registry.example/app:1.0`). */
+  readonly reference: string
+  /** Repository-ish name for SBOM subjects (`app`, `test/alpine`). */
+  readonly name: string
+  readonly tag?: string
+  readonly manifestDigest: string
+  readonly configDigest?: string
+  /** `os/arch[/variant]` of the image that was scanned. */
+  readonly platform?: string
+  readonly os?: OsInfo
+}
+
+export interface ReportSourceInfo {
+  readonly name: string
+  readonly kind: string
+  readonly location: string
+  readonly importedAt: string
+  readonly records: number
+}
+
+/** Which advisory data the findings come from and how old it is: every format shows `updatedAt`. */
+export interface ReportDataSource {
+  readonly dbSchemaVersion: number
+  /** ISO time of the last import into the database; undefined for an empty database. */
+  readonly updatedAt: string | undefined
+  readonly sources: readonly ReportSourceInfo[]
+}
+
+export interface FindingPackage {
+  readonly name: string
+  readonly version: string
+  readonly type: PackageType
+  readonly purl: string
+  /** The file the package was found in (first location), no leading slash. */
+  readonly path: string
+  readonly layerDiffId?: string
+}
+
+/** The fields every kind of finding has, on one severity scale. */
+interface FindingBase {
+  readonly id: string
+  readonly severity: ReportSeverity
+  /** Where the severity came from: `ghsa`, `nvd`, `debian`, `osv`, `none`, ... */
+  readonly severitySource: string
+  readonly title?: string
+  readonly url?: string
+}
+
+export interface VulnerabilityFinding extends FindingBase {
+  readonly kind: 'vulnerability'
+  readonly aliases: readonly string[]
+  readonly package: FindingPackage
+  readonly installedVersion: string
+  /** Empty when `status` is 'unfixed'. */
+  readonly fixedVersions: readonly string[]
+  readonly status: 'fixed' | 'unfixed'
+  readonly cvssScore?: number
+  readonly cvssVector?: string
+  readonly dataSource: string
+}
+
+/** Secrets and misconfigurations join this union later with their own `kind`. */
+export type ReportFinding = VulnerabilityFinding
+
+export type IgnoreOrigin = 'ignorefile' | 'vex' | 'ignore-unfixed'
+
+export interface IgnoredFinding {
+  readonly finding: ReportFinding
+  readonly origin: IgnoreOrigin
+  /** The reason given in the ignore file, the VEX justification/statement, or the flag. */
+  readonly reason: string
+  /** OpenVEX justification (`vulnerable_code_not_present`, ...) when a VEX statement gave one. */
+  readonly justification?: string
+}
+
+export interface ScanReport {
+  readonly schemaVersion: number
+  readonly tool: { readonly name: string; readonly version: string }
+  /** ISO time the report was made. */
+  readonly generatedAt: string
+  readonly image: ReportImage
+  readonly dataSource: ReportDataSource
+  /** The inventory the findings were matched against (the CycloneDX format lists it). */
+  readonly packages: readonly PackageRecord[]
+  /** Findings that remain after filtering and ignoring, highest severity first. */
+  readonly findings: readonly ReportFinding[]
+  readonly counts: SeverityCounts
+  readonly ignored: readonly IgnoredFinding[]
+  /** Things the reader should know: stale data, expired ignore entries, skipped packages. */
+  readonly warnings: readonly string[]
+}
+
+export function countBySeverity(findings: readonly { readonly severity: ReportSeverity }[]): SeverityCounts {
+  const counts = emptyCounts()
+  for (const f of findings) counts[f.severity]++
+  return counts
+}
