@@ -28,6 +28,30 @@ export const commands = {
     summary: 'update, import or inspect the local advisory database',
     load: () => import('./commands/db.ts'),
   },
+  key: {
+    summary: 'generate a signing key pair (cosign format)',
+    load: () => import('./commands/key.ts'),
+  },
+  sign: {
+    summary: 'sign an image digest',
+    load: () => import('./commands/sign.ts'),
+  },
+  verify: {
+    summary: 'verify an image\'s signatures',
+    load: () => import('./commands/verify.ts'),
+  },
+  attest: {
+    summary: 'attach a signed in-toto attestation to an image',
+    load: () => import('./commands/attest.ts'),
+  },
+  'verify-attestation': {
+    summary: 'verify an image\'s attestations',
+    load: () => import('./commands/verify-attestation.ts'),
+  },
+  lint: {
+    summary: 'check a Dockerfile for misconfigurations and secrets',
+    load: () => import('./commands/lint.ts'),
+  },
 } as const satisfies Record<string, CommandEntry>
 
 export type CommandName = keyof typeof commands

@@ -205,6 +205,18 @@ describe('discovery: referrers API (end-12a, end-12b)', referenceGap('no referre
     assert.deepEqual((await referrers(repo, subjectDesc.digest)).index.manifests.map((d) => d['digest']), [sig.digest])
   })
 
+  test('many referrers: every one is listed once, following Link pages when the registry pages', async () => {
+    const repo = uniqueRepo()
+    const subject = await target.client.pushImage(repo)
+    const pushed: string[] = []
+    for (let i = 0; i < 25; i++) {
+      const r = await target.client.pushImage(repo, { emptyConfig: true, layers: 0, artifactType: SIG, subject: subject.descriptor, annotations: { n: String(i) } })
+      pushed.push(r.digest)
+    }
+    const pages = await allPages<Index>(target.client, `/v2/${repo}/referrers/${subject.digest}`, (b) => b.manifests.map((d) => String(d['digest'])))
+    assert.deepEqual(pages.flat().sort(), pushed.sort())
+  })
+
   test('referrers are scoped to the repository', async () => {
     const repo = uniqueRepo()
     const subject = await target.client.pushImage(repo)

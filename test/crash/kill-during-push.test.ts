@@ -167,7 +167,7 @@ async function resumeUpload(registry: CrashableRegistry, u: HandUpload): Promise
     // A clean failure must stay clean: the session cannot be written to either.
     const patch = await send(u.session, 'PATCH', { 'content-type': 'application/octet-stream', 'content-length': '1' }, Buffer.from('x'))
     assert.equal(patch.status, 404, `PATCH on an unknown upload answered ${patch.status}`)
-    return 'failed cleanly with BLOB_UPLOAD_UNKNOWN'
+    return `failed cleanly with ${status.code}`
   }
   let offset = status.offset
   assert.ok(offset <= u.data.length, `server reports ${offset} bytes, only ${u.data.length} exist`)

@@ -90,7 +90,7 @@ export function stalledPatch(session: string, data: Buffer, offset: number, send
 
 export type UploadStatus =
   | { readonly kind: 'resumable'; readonly session: string; readonly offset: number }
-  | { readonly kind: 'unknown' }
+  | { readonly kind: 'unknown'; readonly code: string }
 
 /**
  * GET the session after a crash: either 204 with `Range: 0-<last byte>` (resume at last+1), or
@@ -100,10 +100,9 @@ export async function uploadStatus(base: string, session: string, cleanCodes: re
   const reply = await send(session, 'GET', {})
   if (reply.status === 404) {
     const codes = (JSON.parse(reply.body) as { errors?: { code?: string }[] }).errors?.map((e) => e.code) ?? []
-    if (!codes.some((c) => c !== undefined && cleanCodes.includes(c))) {
-      throw new Error(`upload status 404 without ${cleanCodes.join('/')}: ${reply.body}`)
-    }
-    return { kind: 'unknown' }
+    const code = codes.find((c) => c !== undefined && cleanCodes.includes(c))
+    if (code === undefined) throw new Error(`upload status 404 without ${cleanCodes.join('/')}: ${reply.body}`)
+    return { kind: 'unknown', code }
   }
   if (reply.status !== 204) throw new Error(`upload status answered ${reply.status}: ${reply.body}`)
   const m = /^0-(\d+)$/.exec(header(reply, 'range'))

@@ -2,6 +2,7 @@
 // Images enter the engine by `docker load` of a docker-archive that skopeo makes from the shared
 // OCI layouts; after a push the local copy is removed and pulled back, and the digests must agree
 // everywhere (push output, RepoDigests, the registry's Docker-Content-Digest, the image ID).
+// A second push to another repository must use a cross-repository blob mount.
 import assert from 'node:assert/strict'
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
@@ -84,6 +85,21 @@ describe('docker engine against the registry', { timeout: 900_000 }, () => {
       const pushed = await pushAndCheck(image, repo, tag)
       await removeAndPull(image, repo, pushed)
       assert.equal(await imageId(image), manifest.config.digest)
+
+      // Same image into another repository: docker knows the layers live in `repo` on this
+      // registry and asks for a cross-repository mount instead of uploading them again.
+      const otherRepo = `e2e/docker-mounted-${name}`
+      const other = `${registry.host}/${otherRepo}:${tag}`
+      await engine.docker(['tag', image, other])
+      const mounted = await engine.docker(['push', other])
+      assert.match(mounted.stdout, new RegExp(`Mounted from ${repo}`), `no cross-repo mount:\n${mounted.stdout}`)
+      assert.equal(await remoteManifestDigest(registry.url, otherRepo, tag, ALL_MANIFEST_TYPES), pushed)
+
+      // Pull by digest into a clean engine state.
+      await engine.docker(['image', 'rm', '--force', image, other])
+      const pinned = `${registry.host}/${otherRepo}@${pushed}`
+      await engine.docker(['pull', pinned])
+      assert.equal(await imageId(pinned), manifest.config.digest)
     })
   }
 

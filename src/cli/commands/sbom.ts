@@ -42,7 +42,7 @@ export async function run(argv: readonly string[]): Promise<number> {
   const { parseImageSource } = await import('../../scanner/image/parse-image-source.ts')
   const { analyzeImage } = await import('../../scanner/pipeline/analyze-image.ts')
   const { FsLayerCache } = await import('../../scanner/cache/fs-layer-cache.ts')
-  const { IMAGE_ANALYZERS } = await import('../../scanner/scan/default-analyzers.ts')
+  const { builtinAnalyzers } = await import('../../scanner/analyzers/builtin.ts')
   const { reportImageOf } = await import('../../scanner/scan/build-report.ts')
   const { sbomInputOf } = await import('../../scanner/report/cyclonedx-formatter.ts')
   const progress = progressBar()
@@ -51,7 +51,7 @@ export async function run(argv: readonly string[]): Promise<number> {
     const source = await parseImageSource(ref)
     try {
       const inv = await analyzeImage(source, {
-        analyzers: IMAGE_ANALYZERS,
+        analyzers: builtinAnalyzers,
         cache: new FsLayerCache(v['cache-dir'] ?? defaultCacheDir()),
         ...(v.platform !== undefined ? { platform: v.platform } : {}),
         onProgress: (p) => progress.update(p.bytesRead, p.totalBytes, `${p.layersDone}/${p.layersTotal} layers`),

@@ -93,7 +93,7 @@ export async function run(argv: readonly string[]): Promise<number> {
   const { parseImageSource } = await import('../../scanner/image/parse-image-source.ts')
   const { analyzeImage } = await import('../../scanner/pipeline/analyze-image.ts')
   const { FsLayerCache } = await import('../../scanner/cache/fs-layer-cache.ts')
-  const { IMAGE_ANALYZERS } = await import('../../scanner/scan/default-analyzers.ts')
+  const { builtinAnalyzers } = await import('../../scanner/analyzers/builtin.ts')
   const { scanImage } = await import('../../scanner/scan/scan-image.ts')
   const progress = progressBar()
   try {
@@ -102,7 +102,7 @@ export async function run(argv: readonly string[]): Promise<number> {
       const cache = new FsLayerCache(v['cache-dir'] ?? defaultCacheDir())
       const result = await scanImage({
         inventory: () => analyzeImage(source, {
-          analyzers: IMAGE_ANALYZERS,
+          analyzers: builtinAnalyzers,
           cache,
           ...(v.platform !== undefined ? { platform: v.platform } : {}),
           onProgress: (p) => progress.update(p.bytesRead, p.totalBytes, `${p.layersDone}/${p.layersTotal} layers`),

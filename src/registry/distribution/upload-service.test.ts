@@ -57,7 +57,9 @@ describe('UploadService', () => {
     const w = await driver.writer(uploadDataPath(s.id), { append: true })
     await w.append(bytes('sneaky'))
     await w.close()
-    assert.equal((await uploads.append(repo, s.id, bytes('!'))).offset, 7)
+    assert.equal((await uploads.status(repo, s.id)).offset, 6, 'status reports what is on disk')
+    await assert.rejects(uploads.append(repo, s.id, bytes('!'), 0), (e: unknown) => isRegistryError(e) && e.status === 416)
+    assert.equal((await uploads.append(repo, s.id, bytes('!'), 6)).offset, 7)
     assert.equal(await uploads.commit(repo, s.id, digestOf('sneaky!')), 7)
   })
 

@@ -65,7 +65,13 @@ export class UploadService {
 
   /** Throws BLOB_UPLOAD_UNKNOWN for unknown, foreign or expired sessions. */
   async status(repo: RepositoryName, id: string): Promise<UploadSession> {
-    return toSession(await this.#get(repo, id))
+    const u = await this.#get(repo, id)
+    if (this.#busy.has(id)) return toSession(u)
+    // Reconcile with the bytes on disk first (see #openWriter), so the Range we report is
+    // exactly where the next chunk must start.
+    const w = await this.#openWriter(u)
+    await w.close()
+    return { ...toSession(u), offset: w.size }
   }
 
   /**
@@ -75,8 +81,11 @@ export class UploadService {
   async append(repo: RepositoryName, id: string, body: AsyncIterable<Uint8Array>, start?: number, opts: IoOptions = {}): Promise<UploadSession> {
     return this.#exclusive(id, async () => {
       const u = await this.#get(repo, id)
-      if (start !== undefined && start !== u.offset) throw rangeMismatch(u.offset, String(start))
       const w = await this.#openWriter(u)
+      if (start !== undefined && start !== w.size) {
+        await w.close()
+        throw rangeMismatch(w.size, String(start))
+      }
       try {
         await this.#write(u, w, body, opts)
       } finally {

@@ -2,7 +2,7 @@
  * ImageSource over a ContentStore: resolves the root document, walks (nested) indexes to the
  * image manifests for the wanted platform, reads configs, and verifies everything it streams.
  */
-import { PassThrough, pipeline, type Readable } from 'node:stream'
+import { pipeline, type Readable } from 'node:stream'
 import type { Descriptor, Platform } from '../../oci/descriptor.ts'
 import { digestOf, type Digest } from '../../oci/digest.ts'
 import { parseManifest, type ImageManifest, type ParsedManifest } from '../../oci/manifest.ts'

@@ -153,4 +153,16 @@ describe('analyzeImage', () => {
       assert.deepEqual(c, a)
     })
   })
+
+  it('cancellation: an abort during the walk rejects promptly with an AbortError', async () => {
+    const { IMAGES_DIR } = await import('../../testkit/repo-paths.ts')
+    const source = await parseImageSource(`oci:${join(IMAGES_DIR, 'debian-bookworm-slim')}`)
+    const ac = new AbortController()
+    const t0 = performance.now()
+    await assert.rejects(
+      analyzeImage(source, { analyzers: [fakeDbAnalyzer()], signal: ac.signal, onProgress: (p) => { if (p.bytesRead > 1_000_000) ac.abort() } }),
+      (err) => err instanceof Error && err.name === 'AbortError',
+    )
+    assert.ok(performance.now() - t0 < 5000)
+  })
 })

@@ -10,6 +10,8 @@ import type { PackageRecord } from '../model/package.ts'
 import { toCycloneDx } from './cyclonedx.ts'
 import { toSpdx } from './spdx.ts'
 import { normalizeLicense } from './licenses.ts'
+import parseExpression from 'spdx-expression-parse'
+import { REPO_ROOT } from '../../testkit/repo-paths.ts'
 import type { SbomContext, SbomInput } from './sbom-input.ts'
 
 const require = createRequire(import.meta.url)
@@ -67,7 +69,40 @@ test('the CycloneDX schema check really rejects a broken document', () => {
   assert.notEqual(cdxValidator()(broken), undefined)
 })
 
-test('SPDX 2.3 output: required fields, unique SPDXIDs, every package related to the image', () => {
+function spdxErrors(doc: Record<string, unknown>): string | undefined {
+  const ajv = new Ajv({ strict: false, allErrors: true })
+  const schema = JSON.parse(readFileSync(join(REPO_ROOT, 'test', 'schemas', 'spdx-2.3-document.schema.json'), 'utf8')) as object
+  const validate = ajv.compile(schema)
+  if (!validate(doc)) return ajv.errorsText(validate.errors)
+  // What the JSON schema cannot say: licence fields are SPDX expressions whose LicenseRefs are defined.
+  const defined = new Set(((doc['hasExtractedLicensingInfos'] ?? []) as Array<{ licenseId: string }>).map((e) => e.licenseId))
+  for (const p of doc['packages'] as Array<Record<string, string>>) {
+    const lic = p['licenseDeclared']
+    if (lic === undefined || lic === 'NOASSERTION' || lic === 'NONE') continue
+    try {
+      parseExpression(lic)
+    } catch {
+      return `${p['SPDXID']}: licenseDeclared '${lic}' is not an SPDX expression`
+    }
+    for (const ref of lic.match(/LicenseRef-[A-Za-z0-9.-]+/g) ?? []) if (!defined.has(ref)) return `${ref} is not defined`
+  }
+  return undefined
+}
+
+test('SPDX 2.3 output validates against the SPDX 2.3 document structure', () => {
+  assert.equal(spdxErrors(toSpdx(input, ctx)), undefined)
+})
+
+test('the SPDX check really rejects broken documents', () => {
+  const doc = toSpdx(input, ctx)
+  assert.notEqual(spdxErrors({ ...doc, packages: [{ SPDXID: 'SPDXRef-x', name: 'x' }] }), undefined, 'missing downloadLocation')
+  assert.notEqual(spdxErrors({ ...doc, extra: 1 }), undefined, 'unknown property')
+  const pkgs = doc['packages'] as Array<Record<string, unknown>>
+  assert.notEqual(spdxErrors({ ...doc, packages: [{ ...pkgs[0], licenseDeclared: 'GPLv2+ and stuff' }] }), undefined)
+  assert.notEqual(spdxErrors({ ...doc, packages: [{ ...pkgs[0], primaryPackagePurpose: 'OPERATING-SYSTEM' }] }), undefined)
+})
+
+test('SPDX 2.3 output: unique SPDXIDs, every package related to the image', () => {
   const doc = toSpdx(input, ctx)
   assert.equal(doc['spdxVersion'], 'SPDX-2.3')
   assert.equal(doc['dataLicense'], 'CC0-1.0')

@@ -3,6 +3,7 @@
  * - "referrer" (default): a Sigstore bundle attached as an OCI 1.1 referrer (referrer-form.ts);
  * - "tag": cosign's `sha256-<hex>.sig` layout (tag-form.ts);
  * - "auto": referrer when the registry answers the referrers API, else tag.
+ * A forced referrer form on a registry without the API is listed in the referrers tag schema index.
  * Both forms carry the same payload bytes and the same DER signature.
  */
 import type { KeyObject } from 'node:crypto'
@@ -43,12 +44,13 @@ export async function signImage(opts: SignImageOptions): Promise<SignImageResult
   const payload = buildSimpleSigningPayload(`${image.registry}/${image.repository}`, subject.digest, opts.annotations)
   const signature = signBytes(payload, key)
   let form = opts.form ?? 'auto'
-  if (form === 'auto') form = (await client.listReferrers(image.repository, subject.digest)).supported ? 'referrer' : 'tag'
+  const referrersApi = form === 'tag' ? false : (await client.listReferrers(image.repository, subject.digest)).supported
+  if (form === 'auto') form = referrersApi ? 'referrer' : 'tag'
   if (form === 'tag') {
     await appendTagSignature(client, image.repository, subject.digest, payload, signature)
     return { digest: subject.digest, form, keyId, payload, signature }
   }
   const bundle = messageSignatureBundle(payload, signature, keyId)
-  const artifactDigest = await attachBundle(client, image.repository, subject, bundle, { content: 'message-signature', payload })
+  const artifactDigest = await attachBundle(client, image.repository, subject, bundle, { content: 'message-signature', payload, tagSchema: !referrersApi })
   return { digest: subject.digest, form, keyId, payload, signature, artifactDigest }
 }

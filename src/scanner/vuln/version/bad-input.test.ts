@@ -55,7 +55,7 @@ function outcome(scheme: VersionScheme, a: string, b: string): 'ok' | 'invalid' 
 }
 
 function garbage(rng: SeededRandom): string {
-  const alphabet = ['0', '1', '9', '.', '-', '_', '+', '~', '^', ':', '!', 'a', 'Z', 'v', '=', ' ', '\0', '\n', '\u00e9', '\ud83d\ude00', '\ud800', '%', '*', 'rc', 'post', 'dev', 'alpha', 'sp', '-r']
+  const alphabet = ['0', '1', '9', '.', '-', '_', '+', '~', '^', ':', '!', 'a', 'Z', 'v', '=', ' ', '\0', '\n', '\u00e9', '\ud83d\ude00', '\ud800', '%', '*', 'rc', 'post', 'dev', 'alpha', 'sp', '-r', 'constructor', '__proto__', 'toString', 'hasOwnProperty']
   let s = ''
   const len = rng.int(0, 12)
   for (let i = 0; i < len; i++) s += rng.pick(alphabet)

@@ -9,12 +9,15 @@
  * (`1.0 as 2.0`) are dropped first.
  *
  * Branch names (`dev-main`, `master`) have no order in Composer, so they are invalid here, as is
- * everything normalize() rejects. Regexes mirror PCRE's semantics: `$` also matches before a final
+ * everything normalize() rejects, and anything longer than 256 characters: Composer's regexes
+ * backtrack badly on long input (PHP gives up at its PCRE backtrack limit), and no real version
+ * comes close. Regexes mirror PCRE's semantics: `$` also matches before a final
  * newline, `\s` is ASCII whitespace, and possessive parts are written so they cannot backtrack.
  */
 import { phpVersionCompare } from './php-version-compare.ts'
 import { InvalidVersionError, type VersionScheme } from './scheme.ts'
 
+const MAX_LENGTH = 256
 const WS = '[ \\t\\n\\x0B\\f\\r]'
 const END = '(?=\\n?$)'
 const MODIFIER = '[._-]?(?:(stable|beta|b|RC|alpha|a|patch|pl|p)((?:[.-]?\\d)*)?)?([.-]?dev)?'
@@ -60,6 +63,7 @@ function normalizeBranch(name: string): string | undefined {
 
 /** composer/semver VersionParser::normalize(); throws InvalidVersionError where it throws. */
 export function normalizeComposerVersion(input: string): string {
+  if (input.length > MAX_LENGTH) throw new InvalidVersionError('composer', input, `longer than ${MAX_LENGTH} characters`)
   let version = phpTrim(input)
   const alias = ALIAS_RE.exec(version)
   if (alias) version = alias[1]!

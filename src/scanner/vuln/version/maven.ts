@@ -29,8 +29,9 @@ type Item =
 
 const QUALIFIERS = ['alpha', 'beta', 'milestone', 'rc', 'snapshot', '', 'sp'] as const
 const RELEASE_RANK = String(QUALIFIERS.indexOf(''))
-const ALIASES: Readonly<Record<string, string>> = { ga: '', final: '', release: '', cr: 'rc' }
-const SHORTHANDS: Readonly<Record<string, string>> = { a: 'alpha', b: 'beta', m: 'milestone' }
+// Maps, not object literals: qualifiers are untrusted text (`constructor`, `__proto__`).
+const ALIASES: ReadonlyMap<string, string> = new Map([['ga', ''], ['final', ''], ['release', ''], ['cr', 'rc']])
+const SHORTHANDS: ReadonlyMap<string, string> = new Map([['a', 'alpha'], ['b', 'beta'], ['m', 'milestone']])
 
 /** Known qualifiers rank by position; unknown ones after all of them, by name. */
 function qualifierRank(q: string): string {
@@ -39,8 +40,8 @@ function qualifierRank(q: string): string {
 }
 
 function stringItem(value: string, followedByDigit: boolean): Item {
-  let v = followedByDigit && value.length === 1 ? (SHORTHANDS[value] ?? value) : value
-  v = ALIASES[v] ?? v
+  let v = followedByDigit && value.length === 1 ? (SHORTHANDS.get(value) ?? value) : value
+  v = ALIASES.get(v) ?? v
   return { kind: 'str', rank: qualifierRank(v) }
 }
 

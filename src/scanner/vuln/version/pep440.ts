@@ -46,9 +46,9 @@ export interface Pep440Key {
   readonly local: number | ReadonlyArray<{ readonly num: boolean; readonly v: string }>
 }
 
-const PRE_RANK: Readonly<Record<string, number>> = {
-  a: 0, alpha: 0, b: 1, beta: 1, c: 2, rc: 2, pre: 2, preview: 2,
-}
+const PRE_RANK: ReadonlyMap<string, number> = new Map([
+  ['a', 0], ['alpha', 0], ['b', 1], ['beta', 1], ['c', 2], ['rc', 2], ['pre', 2], ['preview', 2],
+])
 
 export function parsePep440(v: string): Pep440Key {
   const m = PEP440_RE.exec(v)
@@ -62,7 +62,7 @@ export function parsePep440(v: string): Pep440Key {
   const post: Part = hasPost ? { rank: 0, n: postN1 ?? postN2 ?? '0' } : LOW
   const dev: Part = devL !== undefined ? { rank: 0, n: devN ?? '0' } : HIGH
   let pre: Part = HIGH
-  if (preL !== undefined) pre = { rank: PRE_RANK[preL.toLowerCase()]!, n: preN ?? '0' }
+  if (preL !== undefined) pre = { rank: PRE_RANK.get(preL.toLowerCase())!, n: preN ?? '0' }
   // A bare dev release (1.0.dev1) sorts before the pre-releases of its version.
   else if (!hasPost && devL !== undefined) pre = LOW
   return {

@@ -17,9 +17,10 @@
 import { comparePep440, parsePep440, type Pep440Key } from './pep440.ts'
 import { InvalidVersionError, type VersionScheme } from './scheme.ts'
 
-const REPLACEMENTS: Readonly<Record<string, string>> = {
-  pre: 'c', preview: 'c', '-': 'final-', rc: 'c', dev: '@',
-}
+// A Map, not an object literal: version text must never reach Object.prototype keys.
+const REPLACEMENTS: ReadonlyMap<string, string> = new Map([
+  ['pre', 'c'], ['preview', 'c'], ['-', 'final-'], ['rc', 'c'], ['dev', '@'],
+])
 
 /** The comparison key packaging < 22 gave a LegacyVersion (its epoch, -1, is implied). */
 export function legacyKey(version: string): string[] {
@@ -27,7 +28,7 @@ export function legacyKey(version: string): string[] {
   const parts: string[] = []
   // The trailing `final` becomes the `*final` that keeps a/b/c tags before the final release.
   for (const piece of [...pieces, 'final']) {
-    const mapped = REPLACEMENTS[piece] ?? piece
+    const mapped = REPLACEMENTS.get(piece) ?? piece
     if (mapped === '' || mapped === '.') continue
     const part = mapped[0]! >= '0' && mapped[0]! <= '9' ? mapped.padStart(8, '0') : `*${mapped}`
     if (part.startsWith('*')) {
