@@ -82,6 +82,11 @@ export function requireTool(name: string): string {
   return found
 }
 
+/** Daemons such as dockerd and containerd need root; CI runs the tests as root (.ci/run). */
+export function requireRoot(what: string): void {
+  if (process.getuid?.() !== 0) throw new Error(`${what} needs root: run the end-to-end tests as root, as .ci/run does`)
+}
+
 export async function runTool(bin: string, args: readonly string[], opts: RunOptions = {}): Promise<ToolResult> {
   const command = [bin, ...args].join(' ')
   const env: Record<string, string> = {}

@@ -9,7 +9,7 @@ import { connect } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { spawnDaemon, waitReady } from './daemon-process.ts'
-import { mustRun, requireTool, runTool, type RunOptions, type ToolResult } from './run-tool.ts'
+import { mustRun, requireRoot, requireTool, runTool, type RunOptions, type ToolResult } from './run-tool.ts'
 import { unmountUnder } from './unmount-under.ts'
 
 export interface RunningContainerd {
@@ -54,6 +54,7 @@ function socketAccepts(path: string): Promise<boolean> {
 }
 
 export async function startContainerd(): Promise<RunningContainerd> {
+  requireRoot('containerd')
   const containerd = requireTool('containerd')
   const ctrBin = requireTool('ctr')
   const dir = await mkdtemp(join(tmpdir(), 'ctd-'))

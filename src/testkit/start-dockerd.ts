@@ -13,7 +13,7 @@ import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { spawnDaemon, waitReady } from './daemon-process.ts'
-import { mustRun, requireTool, runTool, type RunOptions, type ToolResult } from './run-tool.ts'
+import { mustRun, requireRoot, requireTool, runTool, type RunOptions, type ToolResult } from './run-tool.ts'
 import { unmountUnder } from './unmount-under.ts'
 
 export interface DockerdOptions {
@@ -54,6 +54,7 @@ function isAlive(pid: number): boolean {
 }
 
 export async function startDockerd(opts: DockerdOptions = {}): Promise<RunningDockerd> {
+  requireRoot('dockerd')
   const dockerd = requireTool('dockerd')
   const dockerCli = requireTool('docker')
   // Short base path: the socket path must fit in sockaddr_un (108 bytes).

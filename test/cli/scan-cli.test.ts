@@ -2,7 +2,7 @@
 // a DB imported by `drydock db import` from the shared GHSA records for npm.
 import { after, before, test } from 'node:test'
 import assert from 'node:assert/strict'
-import { writeFile } from 'node:fs/promises'
+import { chmod, cp, mkdir, readFile, writeFile } from 'node:fs/promises'
 import { createServer } from 'node:net'
 import { join } from 'node:path'
 import { IMAGES_DIR, VULNDB_DIR } from '../../src/testkit/repo-paths.ts'
@@ -13,6 +13,8 @@ import { cyclonedxValidator, sarifValidator } from '../../src/scanner/report/tes
 import { cliSandbox, show, type CliSandbox } from './cli-harness.ts'
 
 const IMAGE = `oci:${join(IMAGES_DIR, 'node-app-vuln')}`
+// The one layer blob of node-app-vuln (its manifest lists it; see the image README).
+const LAYER_HEX = '8ab97ed83a39c4674839ab291af17c7d6254f4a1e7363cbabdbf5e7ad67de124'
 // Read by hand from ../shared/testdata/vulndb/npm: lodash 4.17.15 is in the ranges of these three
 // (fixed 4.17.21, 4.17.21, 4.17.20; not GHSA-jf85-cpcp-j695, fixed 4.17.12), minimist 1.2.0 in
 // these two (introduced 1.0.0, fixed 1.2.3 / 1.2.6). Severities are the GHSA ratings.
@@ -101,7 +103,6 @@ test('SARIF and CycloneDX outputs validate against their published schemas', asy
   const sarifFile = join(box.dir, 'report.sarif')
   const s = await box.run(['scan', IMAGE, '--format', 'sarif', '--output', sarifFile])
   assert.equal(s.code, 0, show(s))
-  const { readFile } = await import('node:fs/promises')
   const sarif = JSON.parse(await readFile(sarifFile, 'utf8')) as Json
   assert.equal(sarifValidator()(sarif), undefined)
   assert.equal(sarif['runs'][0].results.length, 5)
@@ -132,15 +133,36 @@ test('usage errors exit 2 with a message', async () => {
   }
 })
 
-test('a missing DB exits 2 and names the commands that fix it', async () => {
+test('a missing or unreadable DB exits 2 and names the commands that fix it', async () => {
   const r = await box.run(['scan', IMAGE, '--db', join(box.dir, 'empty-db-dir')])
   assert.equal(r.code, 2, show(r))
   assert.match(r.stderr, /no advisory database at .*drydock db update.*drydock db import PATH/)
+  const junk = join(box.dir, 'junk-db')
+  await mkdir(junk, { recursive: true })
+  await writeFile(join(junk, 'advisories.db'), 'this is not an SQLite database\n'.repeat(100))
+  const bad = await box.run(['scan', IMAGE, '--db', junk])
+  assert.equal(bad.code, 2, show(bad))
+  assert.match(bad.stderr, /advisory database .*drydock db update/)
+})
+
+test('a corrupt layer is a clear error (exit 2), not a crash', async () => {
+  const layout = join(box.dir, 'corrupt-layout')
+  await cp(join(IMAGES_DIR, 'node-app-vuln'), layout, { recursive: true })
+  const blob = join(layout, 'blobs', 'sha256', LAYER_HEX)
+  await chmod(blob, 0o644)
+  const bytes = await readFile(blob)
+  const mid = Math.floor(bytes.length / 2)
+  bytes[mid] = (bytes[mid] ?? 0) ^ 0xff
+  await writeFile(blob, bytes)
+  // A fresh layer cache: analyses are cached by diff_id, and earlier tests cached this layer's.
+  const r = await box.run(['scan', `oci:${layout}`, '--cache-dir', join(box.dir, 'fresh-cache')])
+  assert.equal(r.code, 2, show(r))
+  assert.match(r.stderr, /^drydock: (DIGEST_MISMATCH|LAYER_CORRUPT|TAR_INVALID)/m)
+  assert.doesNotMatch(r.stderr, /internal error/)
 })
 
 test('a stale DB scans with a warning', async () => {
   const dir = join(box.dir, 'old-db')
-  const { mkdir } = await import('node:fs/promises')
   await mkdir(dir, { recursive: true })
   const old = new Date(Date.now() - 30 * 86_400_000)
   await updateAdvisoryDb(join(dir, 'advisories.db'), async (w) => {

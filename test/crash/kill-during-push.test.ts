@@ -12,10 +12,11 @@ import assert from 'node:assert/strict'
 import { createHash, randomBytes } from 'node:crypto'
 import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { after, before, describe, test } from 'node:test'
+import { after, afterEach, before, describe, test } from 'node:test'
 import { blobPath, layoutRoot, reachableDigests } from '../../src/testkit/oci-layout-digests.ts'
 import { IMAGES_DIR, requireTestdata } from '../../src/testkit/repo-paths.ts'
 import { createSkopeo, type Skopeo } from '../../src/testkit/skopeo-tool.ts'
+import { logsOnFailure } from '../e2e/registry-under-test.ts'
 import { startCrashableRegistry, type CrashableRegistry } from './crashable-registry.ts'
 import { finishUpload, patchChunk, send, stalledPatch, startUpload, uploadStatus } from './upload-client.ts'
 import { checkBlob, checkManifest, watchServed } from './verify-served.ts'
@@ -86,6 +87,7 @@ describe('kill -9 during concurrent pushes', { timeout: 900_000 }, () => {
     const done = await finishUpload(s, sha256(finishedBlob))
     assert.equal(done.status, 201, `monolithic upload before the crash failed: ${done.body}`)
   })
+  afterEach((t) => logsOnFailure(t, { registry: registry?.output }))
   after(async () => {
     await registry?.stop()
     await skopeo?.dispose()

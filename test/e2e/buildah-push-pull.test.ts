@@ -4,13 +4,13 @@ import assert from 'node:assert/strict'
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { after, before, describe, test } from 'node:test'
+import { after, afterEach, before, describe, test } from 'node:test'
 import { layoutRoot } from '../../src/testkit/oci-layout-digests.ts'
 import { createContainersEnv, type ContainersEnv } from '../../src/testkit/podman-env.ts'
 import { IMAGES_DIR, requireTestdata } from '../../src/testkit/repo-paths.ts'
 import { mustRun, requireTool, runTool, type ToolResult } from '../../src/testkit/run-tool.ts'
 import { createSkopeo, type Skopeo } from '../../src/testkit/skopeo-tool.ts'
-import { ALL_MANIFEST_TYPES, remoteManifestDigest, startRegistryUnderTest, type RegistryUnderTest } from './registry-under-test.ts'
+import { ALL_MANIFEST_TYPES, logsOnFailure, remoteManifestDigest, startRegistryUnderTest, type RegistryUnderTest } from './registry-under-test.ts'
 
 requireTestdata()
 
@@ -30,6 +30,7 @@ describe('buildah against the registry', { timeout: 600_000 }, () => {
     skopeo = await createSkopeo()
     registry = await startRegistryUnderTest()
   })
+  afterEach((t) => logsOnFailure(t, { registry: registry?.output }))
   after(async () => {
     await registry?.stop()
     await skopeo?.dispose()

@@ -6,12 +6,12 @@ import assert from 'node:assert/strict'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { after, before, describe, test } from 'node:test'
+import { after, afterEach, before, describe, test } from 'node:test'
 import { layoutRoot } from '../../src/testkit/oci-layout-digests.ts'
 import { IMAGES_DIR, requireTestdata } from '../../src/testkit/repo-paths.ts'
 import { createSkopeo, type Skopeo } from '../../src/testkit/skopeo-tool.ts'
 import { startContainerd, type RunningContainerd } from '../../src/testkit/start-containerd.ts'
-import { ALL_MANIFEST_TYPES, remoteManifestDigest, startRegistryUnderTest, type RegistryUnderTest } from './registry-under-test.ts'
+import { ALL_MANIFEST_TYPES, logsOnFailure, remoteManifestDigest, startRegistryUnderTest, type RegistryUnderTest } from './registry-under-test.ts'
 
 requireTestdata()
 
@@ -27,6 +27,7 @@ describe('containerd ctr against the registry', { timeout: 600_000 }, () => {
     registry = await startRegistryUnderTest()
     containerd = await startContainerd()
   })
+  afterEach((t) => logsOnFailure(t, { registry: registry?.output, containerd: containerd?.output }))
   after(async () => {
     await containerd?.stop()
     await registry?.stop()

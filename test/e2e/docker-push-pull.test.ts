@@ -7,12 +7,12 @@ import assert from 'node:assert/strict'
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { after, before, describe, test } from 'node:test'
+import { after, afterEach, before, describe, test } from 'node:test'
 import { blobPath, layoutRoot } from '../../src/testkit/oci-layout-digests.ts'
 import { IMAGES_DIR, requireTestdata } from '../../src/testkit/repo-paths.ts'
 import { createSkopeo, type Skopeo } from '../../src/testkit/skopeo-tool.ts'
 import { startDockerd, type RunningDockerd } from '../../src/testkit/start-dockerd.ts'
-import { ALL_MANIFEST_TYPES, remoteManifestDigest, startRegistryUnderTest, type RegistryUnderTest } from './registry-under-test.ts'
+import { ALL_MANIFEST_TYPES, logsOnFailure, remoteManifestDigest, startRegistryUnderTest, type RegistryUnderTest } from './registry-under-test.ts'
 
 requireTestdata()
 
@@ -28,6 +28,7 @@ describe('docker engine against the registry', { timeout: 900_000 }, () => {
     registry = await startRegistryUnderTest()
     engine = await startDockerd({ insecureRegistries: [registry.host] })
   })
+  afterEach((t) => logsOnFailure(t, { registry: registry?.output, dockerd: engine?.output }))
   after(async () => {
     await engine?.stop()
     await registry?.stop()
@@ -102,6 +103,25 @@ describe('docker engine against the registry', { timeout: 900_000 }, () => {
       assert.equal(await imageId(pinned), manifest.config.digest)
     })
   }
+
+  test('docker pull of a multi-arch index picks the linux/amd64 image', { timeout: 300_000 }, async () => {
+    const layout = join(IMAGES_DIR, 'multiarch-busybox')
+    const index = await layoutRoot(layout, '1')
+    // The layout's entry is a nested index; find the amd64 manifest and its config.
+    const outer = JSON.parse(await readFile(blobPath(layout, index.digest), 'utf8')) as {
+      manifests: { digest: string; platform?: { architecture: string; os: string } }[]
+    }
+    const amd64 = outer.manifests.find((m) => m.platform?.architecture === 'amd64' && m.platform.os === 'linux')
+    assert.ok(amd64, 'multiarch-busybox has no linux/amd64 entry')
+    const manifest = JSON.parse(await readFile(blobPath(layout, amd64.digest), 'utf8')) as { config: { digest: string } }
+
+    const repo = 'e2e/docker-multiarch'
+    const image = `${registry.host}/${repo}:1`
+    await skopeo.copy(`oci:${layout}:1`, `docker://${image}`, { all: true })
+    await engine.docker(['pull', image])
+    assert.ok((await repoDigests(image)).includes(`${registry.host}/${repo}@${index.digest}`), 'RepoDigests lacks the index digest')
+    assert.equal(await imageId(image), manifest.config.digest, 'docker did not pick the linux/amd64 manifest')
+  })
 
   test('docker build FROM an image in the registry, push, pull, run', { timeout: 300_000 }, async () => {
     const base = `${registry.host}/e2e/docker-base:1`

@@ -43,3 +43,16 @@ export const ALL_MANIFEST_TYPES = [
   'application/vnd.docker.distribution.manifest.v2+json',
   'application/vnd.docker.distribution.manifest.list.v2+json',
 ] as const
+
+/**
+ * For afterEach(): when a test failed, attach the tail of each server's log to it, so that a
+ * registry-side error (a 500 with a stack trace) shows next to the client's stderr.
+ */
+export function logsOnFailure(t: object, logs: Readonly<Record<string, (() => string) | undefined>>): void {
+  // Node 24 sets `passed` on the test context; @types/node does not declare it yet.
+  const ctx = t as { passed?: boolean; diagnostic?: (msg: string) => void }
+  if (ctx.passed !== false || typeof ctx.diagnostic !== 'function') return
+  for (const [name, output] of Object.entries(logs)) {
+    if (output) ctx.diagnostic(`--- last lines of ${name} output ---\n${output().slice(-6000)}`)
+  }
+}

@@ -6,11 +6,11 @@ import { readdirSync, statSync } from 'node:fs'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { after, before, describe, test } from 'node:test'
+import { after, afterEach, before, describe, test } from 'node:test'
 import { layoutRoot, reachableDigests } from '../../src/testkit/oci-layout-digests.ts'
 import { IMAGES_DIR, requireTestdata } from '../../src/testkit/repo-paths.ts'
 import { createSkopeo, type Skopeo } from '../../src/testkit/skopeo-tool.ts'
-import { ALL_MANIFEST_TYPES, remoteManifestDigest, startRegistryUnderTest, type RegistryUnderTest } from './registry-under-test.ts'
+import { ALL_MANIFEST_TYPES, logsOnFailure, remoteManifestDigest, startRegistryUnderTest, type RegistryUnderTest } from './registry-under-test.ts'
 
 requireTestdata()
 const images = readdirSync(IMAGES_DIR)
@@ -27,6 +27,7 @@ describe('skopeo round trip of every test image', { timeout: 900_000 }, () => {
     registry = await startRegistryUnderTest()
     outDir = await mkdtemp(join(tmpdir(), 'drydock-e2e-skopeo-'))
   })
+  afterEach((t) => logsOnFailure(t, { registry: registry?.output }))
   after(async () => {
     await registry?.stop()
     await skopeo?.dispose()

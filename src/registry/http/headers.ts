@@ -85,3 +85,12 @@ export function nextLink(path: string, n: number | undefined, last: string): str
   q.set('last', last)
   return `<${path}?${q.toString()}>; rel="next"`
 }
+
+/** True when `If-None-Match` names this entity tag (or `*`): the client's copy is current (304). */
+export function notModified(ifNoneMatch: string | undefined, etag: string): boolean {
+  if (ifNoneMatch === undefined) return false
+  return ifNoneMatch.split(',').some((t) => {
+    const v = t.trim().replace(/^W\//, '')
+    return v === '*' || v === etag
+  })
+}

@@ -91,3 +91,15 @@ test('the CycloneDX schema check really rejects a bad rating', () => {
   bom['vulnerabilities'][0].ratings[0].severity = 'catastrophic'
   assert.notEqual(cyclonedxValidator()(bom), undefined)
 })
+
+test('data age wording', async () => {
+  const { describeAge } = await import('./data-age.ts')
+  const at = (iso: string): string => describeAge('2026-11-22T00:00:00.000Z', new Date(iso))
+  assert.equal(describeAge(undefined, now), 'never updated')
+  assert.equal(at('2026-11-22T00:00:59Z'), '0 minutes')
+  assert.equal(at('2026-11-22T01:30:00Z'), '1 hour')
+  assert.equal(at('2026-11-23T23:00:00Z'), '47 hours')
+  assert.equal(at('2026-12-02T00:00:00Z'), '10 days')
+  assert.equal(at('2026-11-21T00:00:00Z'), 'in the future (check the clock)')
+  assert.equal(describeAge('garbage', now), 'unknown age')
+})

@@ -1,6 +1,6 @@
 // GET/HEAD/DELETE /v2/<name>/blobs/<digest> (spec "Pulling blobs", "Deleting blobs"), with byte ranges.
 import { parseDigest } from '../../../oci/digest.ts'
-import { parseRangeHeader } from '../headers.ts'
+import { notModified, parseRangeHeader } from '../headers.ts'
 import type { Handler } from './oci-context.ts'
 
 type BlobRoute = { readonly name: import('../../../oci/reference.ts').RepositoryName; readonly digest: string }
@@ -8,6 +8,9 @@ type BlobRoute = { readonly name: import('../../../oci/reference.ts').Repository
 export const getBlob: Handler<BlobRoute> = async ({ ctx, route, request, reply }) => {
   const digest = parseDigest(route.digest)
   const { size } = await ctx.blobs.stat(route.name, digest)
+  if (notModified(request.headers['if-none-match'], `"${digest}"`)) {
+    return reply.code(304).headers({ ETag: `"${digest}"`, 'Docker-Content-Digest': digest }).send()
+  }
   const range = parseRangeHeader(request.headers.range, size)
   reply.headers({
     'Docker-Content-Digest': digest,

@@ -25,6 +25,8 @@ describe('manifests over HTTP', () => {
       assert.equal(get.headers['content-type'], MediaType.ociManifest)
       assert.equal(get.headers['docker-content-digest'], img.digest)
       assert.equal(get.rawPayload.equals(img.manifest), true, 'bytes are served unchanged')
+      const cached = await fx.app.inject({ url: `/v2/lib/app/manifests/${ref}`, headers: { 'if-none-match': `"${img.digest}"` } })
+      assert.equal(cached.statusCode, 304)
       const head = await fx.app.inject({ method: 'HEAD', url: `/v2/lib/app/manifests/${ref}` })
       assert.equal(head.statusCode, 200)
       assert.equal(head.headers['content-length'], String(img.manifest.length))

@@ -11,6 +11,7 @@ import { parseManifestReference, type RepositoryName } from '../../../oci/refere
 import { manifestUnknown } from '../../distribution/errors.ts'
 import type { Handler } from './oci-context.ts'
 import { readLimited } from './request-body.ts'
+import { notModified } from '../headers.ts'
 
 type ManifestRoute = { readonly name: RepositoryName; readonly reference: string }
 
@@ -30,6 +31,9 @@ export const getManifest: Handler<ManifestRoute> = async ({ ctx, route, request,
   const ref = parseManifestReference(route.reference)
   const record = await ctx.manifests.resolve(route.name, ref)
   if (!acceptsMediaType(request.headers.accept, record.mediaType)) throw manifestUnknown(route.reference)
+  if (notModified(request.headers['if-none-match'], `"${record.digest}"`)) {
+    return reply.code(304).headers({ ETag: `"${record.digest}"`, 'Docker-Content-Digest': record.digest }).send()
+  }
   reply.headers({
     'Content-Type': record.mediaType,
     'Docker-Content-Digest': record.digest,

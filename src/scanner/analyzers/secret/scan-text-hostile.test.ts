@@ -46,6 +46,6 @@ describe('secret scanning on hostile content', () => {
     const found = createSecretFileScanner({ maxFileBytes: 16 * MIB }).scan({ path: 'app/tokens', content, diffId: `sha256:${'0'.repeat(64)}` as Digest })
     assert.ok(performance.now() - t0 < 10_000)
     assert.equal(found.length, 100)
-    assert.ok(found.every((f) => f.ruleId === 'github-pat' && f.match === 'ghp_****'))
+    assert.ok(found.every((f) => f.id === 'github-pat' && f.match === 'ghp_****'))
   })
 })

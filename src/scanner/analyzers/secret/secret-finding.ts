@@ -7,7 +7,8 @@ import type { SecretMatch } from './scan-text.ts'
 
 export interface SecretFinding {
   readonly kind: 'secret'
-  readonly ruleId: string
+  /** The rule id, e.g. `aws-access-key-id` (the `id` every report finding has). */
+  readonly id: string
   readonly category: string
   readonly severity: FindingSeverity
   readonly title: string
@@ -24,7 +25,7 @@ export interface SecretFinding {
 export function toSecretFinding(m: SecretMatch, location: SecretFinding['location']): SecretFinding {
   return {
     kind: 'secret',
-    ruleId: m.rule.id,
+    id: m.rule.id,
     category: m.rule.category,
     severity: m.rule.severity,
     title: m.rule.title,

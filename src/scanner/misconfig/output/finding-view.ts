@@ -22,7 +22,7 @@ export function viewOf(f: AnyFinding): FindingView {
   if (f.kind === 'secret') {
     const deleted = f.location.kind === 'file' && f.location.deletedLater ? ' (in a file deleted by a later layer)' : ''
     return {
-      ruleId: f.ruleId, kind: 'secret', severity: f.severity, title: f.title, remediation: f.remediation,
+      ruleId: f.id, kind: 'secret', severity: f.severity, title: f.title, remediation: f.remediation,
       message: `${f.title}: ${f.match} (fingerprint ${f.fingerprint})${deleted}`, location: f.location, line: f.line,
     }
   }

@@ -1,0 +1,32 @@
+/**
+ * Secrets and misconfigurations of one analysed image, in one call: what `drydock scan` (and
+ * scan-on-push) calls after analyzeImage to add these findings to the report.
+ */
+import { scanImageSecrets, type ImageSecretOptions } from '../analyzers/secret/scan-image-secrets.ts'
+import type { SecretFinding } from '../analyzers/secret/secret-finding.ts'
+import type { ImageSource } from '../image/source.ts'
+import type { ImageInventory } from '../pipeline/analyze-image.ts'
+import { checkImage } from './check-image.ts'
+import type { MisconfigFinding } from './finding.ts'
+import type { MisconfigOptions } from './rule.ts'
+
+export interface ImageFindingsOptions {
+  readonly secrets?: ImageSecretOptions
+  readonly misconfig?: MisconfigOptions
+  /** Manifest annotations (ResolvedImage.manifest.annotations), for the base-image check. */
+  readonly annotations?: Readonly<Record<string, string>>
+}
+
+export interface ImageFindings {
+  readonly secrets: readonly SecretFinding[]
+  readonly misconfigs: readonly MisconfigFinding[]
+}
+
+export async function findImageSecretsAndMisconfigs(source: ImageSource, inventory: ImageInventory, opts: ImageFindingsOptions = {}): Promise<ImageFindings> {
+  const secrets = await scanImageSecrets(source, inventory, opts.secrets)
+  const misconfigs = checkImage(
+    { config: inventory.image.config, layerFiles: inventory.layerFiles, ...(opts.annotations ? { annotations: opts.annotations } : {}) },
+    { ...opts.misconfig, ...(opts.secrets?.rules ? { secretRules: opts.secrets.rules } : {}) },
+  )
+  return { secrets, misconfigs }
+}
