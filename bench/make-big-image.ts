@@ -1,13 +1,17 @@
 /**
- * Writes an OCI image layout with `count` uncompressed tar layers of `layerMiB` MiB of random
- * bytes each (random so that no transport compression can shortcut the transfer). Streams to
- * disk; never holds a layer in memory.
+ * Writes an OCI image layout with `count` gzip layers, each a tar holding one file of
+ * `layerMiB` MiB of random bytes (random, so no compression can shortcut the transfer: the
+ * compressed layer is as big as the file). Layers are gzip like real images, so skopeo pushes
+ * them as they are instead of compressing them on the fly, which would make the client's gzip
+ * the bottleneck. Streams to disk; never holds a layer in memory.
  */
 import { createHash, randomBytes } from 'node:crypto'
 import { createWriteStream } from 'node:fs'
 import { mkdir, rename, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { once } from 'node:events'
+import { Readable } from 'node:stream'
+import { createGzip } from 'node:zlib'
 
 function tarHeader(name: string, size: number): Buffer {
   const h = Buffer.alloc(512)
@@ -56,15 +60,33 @@ async function* once1(b: Buffer): AsyncIterable<Buffer> {
   yield b
 }
 
+/** Gzips `tar` (level 1: the data is random anyway) and records the uncompressed digest (diff_id). */
+function gzipLayer(tar: AsyncIterable<Buffer>): { readonly gz: AsyncIterable<Buffer>; readonly diffId: () => string } {
+  const hash = createHash('sha256')
+  async function* hashed(): AsyncIterable<Buffer> {
+    for await (const c of tar) {
+      hash.update(c)
+      yield c
+    }
+  }
+  const gz = Readable.from(hashed()).pipe(createGzip({ level: 1 }))
+  return { gz, diffId: () => `sha256:${hash.digest('hex')}` }
+}
+
 export async function makeBigImage(dir: string, count: number, layerMiB: number, tag = 'big'): Promise<void> {
   const blobs = join(dir, 'blobs', 'sha256')
   await mkdir(blobs, { recursive: true })
   const layers: Array<{ digest: string; size: number }> = []
-  for (let i = 0; i < count; i++) layers.push(await writeBlob(blobs, layerBytes(i, layerMiB << 20)))
+  const diffIds: string[] = []
+  for (let i = 0; i < count; i++) {
+    const { gz, diffId } = gzipLayer(layerBytes(i, layerMiB << 20))
+    layers.push(await writeBlob(blobs, gz))
+    diffIds.push(diffId())
+  }
   const config = Buffer.from(JSON.stringify({
     architecture: 'amd64',
     os: 'linux',
-    rootfs: { type: 'layers', diff_ids: layers.map((l) => l.digest) },
+    rootfs: { type: 'layers', diff_ids: diffIds },
     history: layers.map((_, i) => ({ created_by: `bench layer ${i}` })),
   }))
   const cfg = await writeBlob(blobs, once1(config))
@@ -72,7 +94,7 @@ export async function makeBigImage(dir: string, count: number, layerMiB: number,
     schemaVersion: 2,
     mediaType: 'application/vnd.oci.image.manifest.v1+json',
     config: { mediaType: 'application/vnd.oci.image.config.v1+json', ...cfg },
-    layers: layers.map((l) => ({ mediaType: 'application/vnd.oci.image.layer.v1.tar', ...l })),
+    layers: layers.map((l) => ({ mediaType: 'application/vnd.oci.image.layer.v1.tar+gzip', ...l })),
   }))
   const man = await writeBlob(blobs, once1(manifest))
   await writeFile(join(dir, 'oci-layout'), JSON.stringify({ imageLayoutVersion: '1.0.0' }))

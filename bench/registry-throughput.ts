@@ -4,119 +4,158 @@
  * run, on the same machine, with the same clients. Prints MB/s or req/s per row, the
  * Drydock/reference ratio (>= 1.0 means Drydock is at least as fast) and Drydock's peak RSS.
  *
- * Rows: skopeo push and pull of a 3 x 100 MiB image and of the Debian image from
- * ../shared/testdata; manifest GET requests/s with 64 concurrent connections (wrk).
- * Needs: skopeo, docker-registry, wrk (Debian packages). Each row is the median of RUNS runs.
+ * Rows: skopeo push and pull of a 3 x 100 MiB image (generated, gzip layers of random bytes)
+ * and of the Debian image from ../shared/testdata; manifest GET requests/s with 64 concurrent
+ * connections (wrk). Every run starts both registries fresh (empty storage, so no run can
+ * mount blobs pushed by an earlier one) and alternates which one goes first; each row is the
+ * median over RUNS runs. Peak RSS is Drydock's VmHWM, reset right before and read right after
+ * the 3 x 100 MiB push, so it covers exactly that push (the maximum over runs is printed).
+ *
+ * Env: RUNS (default 5), WRK_SECONDS (default 10), DRYDOCK_LOG_LEVEL (default info, the shipped
+ * default; the reference registry logs every request at its default too), DRYDOCK_CPU_PROF=DIR
+ * (writes a V8 CPU profile of each Drydock process to DIR, for finding hot spots).
+ * Needs: skopeo, docker-registry, wrk (Debian packages).
  */
-import { spawnSync } from 'node:child_process'
-import { mkdtemp, readFile, rm, stat } from 'node:fs/promises'
-import { readdirSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises'
+import { cpus, loadavg, totalmem, tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { performance } from 'node:perf_hooks'
 import { startDrydock } from '../src/testkit/start-drydock.ts'
 import { startReferenceRegistry } from '../src/testkit/start-reference-registry.ts'
-import { IMAGES_DIR } from '../src/testkit/repo-paths.ts'
+import { IMAGES_DIR, requireTestdata } from '../src/testkit/repo-paths.ts'
+import { median, peakRssMiB, resetPeakRss, runTool, seconds } from './bench-process.ts'
 import { makeBigImage } from './make-big-image.ts'
 
-const RUNS = Number(process.env['RUNS'] ?? 3)
+const RUNS = Number(process.env['RUNS'] ?? 5)
 const WRK_SECONDS = Number(process.env['WRK_SECONDS'] ?? 10)
+const LOG_LEVEL = process.env['DRYDOCK_LOG_LEVEL'] ?? 'info'
+const CPU_PROF = process.env['DRYDOCK_CPU_PROF']
 
-interface Target { readonly name: string; readonly host: string; readonly pid?: () => number | undefined }
-
-function run(cmd: string, args: readonly string[]): string {
-  const r = spawnSync(cmd, args, { encoding: 'utf8', maxBuffer: 64 << 20 })
-  if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed: ${r.stderr || r.error?.message}`)
-  return r.stdout
+interface Target {
+  readonly name: 'drydock' | 'reference'
+  readonly host: string
+  /** Drydock's server pid (for RSS); undefined for the reference registry. */
+  readonly pid: number | undefined
+  stop(): Promise<void>
 }
 
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b)
-  return s[Math.floor(s.length / 2)] ?? Number.NaN
+interface Image {
+  readonly layout: string
+  readonly tag: string
+  readonly bytes: number
 }
 
 async function layoutBytes(dir: string): Promise<number> {
   let total = 0
-  for (const f of readdirSync(join(dir, 'blobs', 'sha256'))) total += (await stat(join(dir, 'blobs', 'sha256', f))).size
+  const blobs = join(dir, 'blobs', 'sha256')
+  for (const f of await readdir(blobs)) total += (await stat(join(blobs, f))).size
   return total
 }
 
-async function timed(fn: () => void): Promise<number> {
-  const t0 = performance.now()
-  fn()
-  return (performance.now() - t0) / 1000
-}
-
-async function pushPull(t: Target, layout: string, repo: string, bytes: number, run_: number): Promise<{ push: number; pull: number }> {
-  const ref = `docker://${t.host}/${repo}-${run_}:1`
-  const push = await timed(() => run('skopeo', ['copy', '-q', '--dest-tls-verify=false', `oci:${layout}`, ref]))
-  const out = await mkdtemp(join(tmpdir(), 'bench-pull-'))
-  const pull = await timed(() => run('skopeo', ['copy', '-q', '--src-tls-verify=false', ref, `dir:${out}`]))
-  await rm(out, { recursive: true, force: true })
-  return { push: bytes / 1e6 / push, pull: bytes / 1e6 / pull }
-}
-
-function manifestRps(t: Target, repo: string): number {
-  const url = `http://${t.host}/v2/${repo}/manifests/1`
-  const script = join(tmpdir(), 'drydock-bench-accept.lua')
-  spawnSync('sh', ['-c', `printf '%s\\n' 'wrk.headers["Accept"] = "application/vnd.oci.image.manifest.v1+json"' > ${script}`])
-  const out = run('wrk', ['-t', '2', '-c', '64', '-d', `${WRK_SECONDS}s`, '-s', script, url])
-  const m = /Requests\/sec:\s+([\d.]+)/.exec(out)
-  const non2xx = /Non-2xx or 3xx responses:\s+(\d+)/.exec(out)
-  if (non2xx) throw new Error(`${t.name}: ${non2xx[1]} failed manifest requests`)
-  return Number(m?.[1] ?? Number.NaN)
-}
-
-async function peakRssMiB(pid: number | undefined): Promise<number> {
-  if (pid === undefined) return Number.NaN
-  const status = await readFile(`/proc/${pid}/status`, 'utf8')
-  const kb = Number(/VmHWM:\s+(\d+)/.exec(status)?.[1])
-  return kb / 1024
-}
-
-async function main(): Promise<void> {
-  const work = await mkdtemp(join(tmpdir(), 'drydock-bench-'))
-  const big = join(work, 'big')
-  await makeBigImage(big, 3, 100)
-  const debian = join(IMAGES_DIR, 'debian-bookworm-slim')
-  const sizes = { big: await layoutBytes(big), debian: await layoutBytes(debian) }
-
-  const dd = await startDrydock({ env: { DRYDOCK_LOG_LEVEL: 'warn' } })
-  const ref = await startReferenceRegistry()
-  const targets: Target[] = [{ name: 'drydock', host: dd.host, pid: dd.pid }, { name: 'reference', host: ref.host }]
-  const results = new Map<string, Map<string, number[]>>()
-  const record = (row: string, target: string, v: number): void => {
-    const r = results.get(row) ?? new Map<string, number[]>()
-    r.set(target, [...(r.get(target) ?? []), v])
-    results.set(row, r)
+async function start(name: Target['name']): Promise<Target> {
+  if (name === 'reference') {
+    const ref = await startReferenceRegistry()
+    return { name, host: ref.host, pid: undefined, stop: ref.stop }
   }
-  let rssAfterBigPush = Number.NaN
+  const env: Record<string, string> = { DRYDOCK_LOG_LEVEL: LOG_LEVEL }
+  if (CPU_PROF !== undefined) env['NODE_OPTIONS'] = `--cpu-prof --cpu-prof-dir=${CPU_PROF}`
+  const dd = await startDrydock({ env })
+  const pid = dd.pid()
+  if (pid === undefined) throw new Error('drydock has no pid')
+  return { name, host: dd.host, pid, stop: dd.stop }
+}
+
+async function push(t: Target, image: Image, repo: string): Promise<number> {
+  const args = ['copy', '-q', '--preserve-digests', '--dest-tls-verify=false', `oci:${image.layout}:${image.tag}`, `docker://${t.host}/${repo}:1`]
+  return image.bytes / 1e6 / (await seconds(() => runTool('skopeo', args)))
+}
+
+async function pull(t: Target, image: Image, repo: string, work: string): Promise<number> {
+  const out = await mkdtemp(join(work, 'pull-'))
   try {
-    for (let i = 0; i < RUNS; i++) {
-      for (const t of i % 2 === 0 ? targets : [...targets].reverse()) {
-        const b = await pushPull(t, big, 'bench/big', sizes.big, i)
-        if (t.name === 'drydock') rssAfterBigPush = Math.max(rssAfterBigPush || 0, await peakRssMiB(t.pid?.()))
-        const d = await pushPull(t, debian, 'bench/debian', sizes.debian, i)
-        record('push 3x100 MiB (MB/s)', t.name, b.push)
-        record('pull 3x100 MiB (MB/s)', t.name, b.pull)
-        record('push debian (MB/s)', t.name, d.push)
-        record('pull debian (MB/s)', t.name, d.pull)
-      }
-    }
-    for (const t of targets) record('manifest GET, 64 conns (req/s)', t.name, manifestRps(t, 'bench/debian-0'))
+    const args = ['copy', '-q', '--src-tls-verify=false', `docker://${t.host}/${repo}:1`, `dir:${out}`]
+    return image.bytes / 1e6 / (await seconds(() => runTool('skopeo', args)))
   } finally {
-    await dd.stop()
-    await ref.stop()
-    await rm(work, { recursive: true, force: true })
+    await rm(out, { recursive: true, force: true })
   }
+}
+
+async function manifestRps(t: Target, repo: string, work: string): Promise<number> {
+  const script = join(work, 'accept.lua')
+  await writeFile(script, 'wrk.headers["Accept"] = "application/vnd.oci.image.manifest.v1+json"\n')
+  const url = `http://${t.host}/v2/${repo}/manifests/1`
+  const out = await runTool('wrk', ['-t', '2', '-c', '64', '-d', `${WRK_SECONDS}s`, '-s', script, url])
+  const failed = /Non-2xx or 3xx responses:\s+(\d+)/.exec(out)
+  if (failed) throw new Error(`${t.name}: ${failed[1]} manifest GETs failed:\n${out}`)
+  const errors = /Socket errors:.*/.exec(out)
+  if (errors) process.stderr.write(`${t.name}: wrk ${errors[0]}\n`)
+  const rps = Number(/Requests\/sec:\s+([\d.]+)/.exec(out)?.[1])
+  if (!Number.isFinite(rps) || rps <= 0) throw new Error(`${t.name}: no requests/sec in wrk output:\n${out}`)
+  return rps
+}
+
+type Results = Map<string, Map<Target['name'], number[]>>
+
+function record(results: Results, row: string, target: Target['name'], v: number): void {
+  const r = results.get(row) ?? new Map<Target['name'], number[]>()
+  r.set(target, [...(r.get(target) ?? []), v])
+  results.set(row, r)
+}
+
+async function benchOne(t: Target, big: Image, debian: Image, work: string, results: Results): Promise<number> {
+  if (t.pid !== undefined) await resetPeakRss(t.pid)
+  record(results, 'push 3 x 100 MiB (MB/s)', t.name, await push(t, big, 'bench/big'))
+  const rss = t.pid === undefined ? Number.NaN : await peakRssMiB(t.pid)
+  record(results, 'pull 3 x 100 MiB (MB/s)', t.name, await pull(t, big, 'bench/big', work))
+  record(results, 'push debian (MB/s)', t.name, await push(t, debian, 'bench/debian'))
+  record(results, 'pull debian (MB/s)', t.name, await pull(t, debian, 'bench/debian', work))
+  record(results, 'manifest GET, 64 conns (req/s)', t.name, await manifestRps(t, 'bench/debian', work))
+  return rss
+}
+
+function table(results: Results, rss: readonly number[]): string {
   const lines = ['| row | drydock | reference | ratio |', '|---|---:|---:|---:|']
   for (const [row, byTarget] of results) {
     const a = median(byTarget.get('drydock') ?? [])
     const b = median(byTarget.get('reference') ?? [])
     lines.push(`| ${row} | ${a.toFixed(1)} | ${b.toFixed(1)} | ${(a / b).toFixed(2)} |`)
   }
-  lines.push(`| drydock peak RSS during the 3x100 MiB pushes (MiB) | ${rssAfterBigPush.toFixed(0)} | | |`)
-  process.stdout.write(`${lines.join('\n')}\n`)
+  lines.push(`| drydock peak RSS during the 3 x 100 MiB push (MiB, max of ${rss.length}) | ${Math.max(...rss).toFixed(0)} | | |`)
+  return lines.join('\n')
+}
+
+async function main(): Promise<void> {
+  requireTestdata()
+  const work = await mkdtemp(join(tmpdir(), 'drydock-bench-'))
+  try {
+    const bigDir = join(work, 'big')
+    await makeBigImage(bigDir, 3, 100)
+    const big: Image = { layout: bigDir, tag: 'big', bytes: await layoutBytes(bigDir) }
+    const debianDir = join(IMAGES_DIR, 'debian-bookworm-slim')
+    const debian: Image = { layout: debianDir, tag: 'bookworm-slim', bytes: await layoutBytes(debianDir) }
+    const results: Results = new Map()
+    const rss: number[] = []
+    for (let i = 0; i < RUNS; i++) {
+      const order: Array<Target['name']> = i % 2 === 0 ? ['drydock', 'reference'] : ['reference', 'drydock']
+      for (const name of order) {
+        const t = await start(name)
+        try {
+          const peak = await benchOne(t, big, debian, work, results)
+          if (!Number.isNaN(peak)) rss.push(peak)
+        } finally {
+          await t.stop()
+        }
+      }
+      process.stderr.write(`run ${i + 1}/${RUNS} done\n`)
+    }
+    const cpu = cpus()[0]?.model ?? 'unknown CPU'
+    process.stdout.write(
+      `${new Date().toISOString().slice(0, 10)}, ${cpu} x ${cpus().length}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB RAM, ` +
+        `node ${process.version}, load average ${loadavg().map((l) => l.toFixed(1)).join(' ')}; ` +
+        `RUNS=${RUNS} WRK_SECONDS=${WRK_SECONDS} DRYDOCK_LOG_LEVEL=${LOG_LEVEL}\n\n${table(results, rss)}\n`,
+    )
+  } finally {
+    await rm(work, { recursive: true, force: true })
+  }
 }
 
 await main()

@@ -11,6 +11,7 @@ import { ManifestService } from './distribution/manifest-service.ts'
 import { ReferrersService } from './distribution/referrers-service.ts'
 import { TagService } from './distribution/tag-service.ts'
 import { UploadService } from './distribution/upload-service.ts'
+import { registerAuth } from './http/auth/register-auth.ts'
 import { installErrorHandler, sendError } from './http/error-handler.ts'
 import { registerHealthRoutes } from './http/health.ts'
 import { registerOciRoutes } from './http/oci/oci-routes.ts'
@@ -92,6 +93,8 @@ export function buildApp(config: RegistryConfig, deps: AppDeps): FastifyInstance
     reply.header('X-Request-Id', request.id)
   })
   registerHealthRoutes(app, deps)
+  // Access control (docs/auth.md): a no-op gate while auth is off.
+  registerAuth(app, config, { store: deps.store, clock: deps.clock ?? systemClock })
   registerOciRoutes(app, { ...services, maxManifestBytes: config.limits.maxManifestBytes })
 
   if (deps.jobs) {

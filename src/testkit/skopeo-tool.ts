@@ -11,11 +11,21 @@ import { mustRun, requireTool, runTool, type ToolResult } from './run-tool.ts'
 
 export interface Skopeo {
   /** `skopeo copy [--all] SRC DST`; throws with skopeo's stderr on failure. */
-  copy(src: string, dst: string, opts?: { all?: boolean; timeoutMs?: number }): Promise<ToolResult>
+  copy(src: string, dst: string, opts?: CopyOptions): Promise<ToolResult>
   /** The same copy, resolving with the result whatever the exit code (crash tests). */
-  tryCopy(src: string, dst: string, opts?: { all?: boolean; timeoutMs?: number }): Promise<ToolResult>
+  tryCopy(src: string, dst: string, opts?: CopyOptions): Promise<ToolResult>
+  /** Any other skopeo command (inspect, list-tags, delete …) with the same private config. */
+  run(args: readonly string[], opts?: { timeoutMs?: number }): Promise<ToolResult>
   /** Removes the temp dir holding the policy and auth files. */
   dispose(): Promise<void>
+}
+
+export interface CopyOptions {
+  /** `--all`: copy every image of an index. */
+  readonly all?: boolean
+  /** `--format`: convert the manifest (`v2s2` = Docker schema 2, `oci`). */
+  readonly format?: 'oci' | 'v2s2'
+  readonly timeoutMs?: number
 }
 
 export async function createSkopeo(): Promise<Skopeo> {
@@ -26,7 +36,7 @@ export async function createSkopeo(): Promise<Skopeo> {
   const authfile = join(dir, 'auth.json')
   await writeFile(authfile, '{"auths":{}}')
 
-  const args = (src: string, dst: string, all: boolean): string[] => [
+  const args = (src: string, dst: string, o: CopyOptions): string[] => [
     '--policy',
     policy,
     'copy',
@@ -36,7 +46,8 @@ export async function createSkopeo(): Promise<Skopeo> {
     authfile,
     '--src-tls-verify=false',
     '--dest-tls-verify=false',
-    ...(all ? ['--all'] : []),
+    ...(o.all === true ? ['--all'] : []),
+    ...(o.format !== undefined ? ['--format', o.format] : []),
     src,
     dst,
   ]
@@ -45,8 +56,9 @@ export async function createSkopeo(): Promise<Skopeo> {
   await writeFile(env.CONTAINERS_REGISTRIES_CONF, 'unqualified-search-registries = []\n')
 
   return {
-    copy: (src, dst, opts = {}) => mustRun(bin, args(src, dst, opts.all ?? false), { env, timeoutMs: opts.timeoutMs ?? 300_000 }),
-    tryCopy: (src, dst, opts = {}) => runTool(bin, args(src, dst, opts.all ?? false), { env, timeoutMs: opts.timeoutMs ?? 300_000 }),
+    copy: (src, dst, opts = {}) => mustRun(bin, args(src, dst, opts), { env, timeoutMs: opts.timeoutMs ?? 300_000 }),
+    tryCopy: (src, dst, opts = {}) => runTool(bin, args(src, dst, opts), { env, timeoutMs: opts.timeoutMs ?? 300_000 }),
+    run: (a, opts = {}) => mustRun(bin, ['--policy', policy, ...a], { env, timeoutMs: opts.timeoutMs ?? 120_000 }),
     dispose: () => rm(dir, { recursive: true, force: true }),
   }
 }

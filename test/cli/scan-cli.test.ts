@@ -125,6 +125,7 @@ test('usage errors exit 2 with a message', async () => {
     ['scan', IMAGE, '--ignorefile', join(box.dir, 'missing.yaml')],
     ['scan', 'registry.example/app:1', '--offline'],
     ['scan', `oci:${join(box.dir, 'no-such-layout')}`],
+    ['scan', IMAGE, '--output', join(box.dir, 'no-such-dir', 'report.txt')],
   ]
   for (const args of cases) {
     const r = await box.run(args)

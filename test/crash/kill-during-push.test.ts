@@ -58,8 +58,9 @@ const BIG_LAYER = await (async () => {
 
 /**
  * When to pull the plug, judged by progress rather than by the clock (a fast registry finishes
- * everything within half a second): at once; when the first big layer is committed (other
- * uploads still streaming); when the first manifest is in (the small image done, big ones not).
+ * everything within half a second): early (as soon as the stalled chunk has had 200 ms to
+ * arrive); when the first big layer is committed (other uploads still streaming); when the
+ * first manifest is in (the small image done, the big ones maybe not).
  */
 const KILL_MOMENTS: readonly { label: string; reached(url: string, repoOf: (n: string) => string): Promise<boolean> }[] = [
   { label: 'early', reached: async () => true },
@@ -85,7 +86,7 @@ describe('kill -9 during concurrent pushes', { timeout: 900_000 }, () => {
     await skopeo.copy(`oci:${join(IMAGES_DIR, 'busybox')}:1`, `docker://${registry.host}/crash/finished:1`)
     const s = await patchChunk(registry.url, await startUpload(registry.url, 'crash/hand'), finishedBlob, 0)
     const done = await finishUpload(s, sha256(finishedBlob))
-    assert.equal(done.status, 201, `monolithic upload before the crash failed: ${done.body}`)
+    assert.equal(done.status, 201, `single-chunk upload before the crash failed: ${done.body}`)
   })
   afterEach((t) => logsOnFailure(t, { registry: registry?.output }))
   after(async () => {

@@ -45,6 +45,17 @@ describe('containerd ctr against the registry', { timeout: 600_000 }, () => {
     return undefined
   }
 
+  test('ctr pulls a Docker schema 2 image (converted by skopeo) and keeps its digest', { timeout: 300_000 }, async () => {
+    const repo = 'e2e/ctr-docker-v2s2'
+    const image = `${registry.host}/${repo}:1`
+    await skopeo.copy(`oci:${join(IMAGES_DIR, 'alpine-3.20')}:3.20.3`, `docker://${image}`, { format: 'v2s2' })
+    const served = await remoteManifestDigest(registry.url, repo, '1', ['application/vnd.docker.distribution.manifest.v2+json'])
+    await containerd.ctr(['images', 'pull', '--plain-http', image], { timeoutMs: 240_000 })
+    assert.equal(await localDigest(image), served)
+    const manifest = JSON.parse((await containerd.ctr(['content', 'get', served])).stdout) as { mediaType?: string }
+    assert.equal(manifest.mediaType, 'application/vnd.docker.distribution.manifest.v2+json')
+  })
+
   for (const [name, tag] of [
     ['busybox', '1'],
     ['multiarch-busybox', '1'],

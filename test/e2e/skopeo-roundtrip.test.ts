@@ -38,6 +38,25 @@ describe('skopeo round trip of every test image', { timeout: 900_000 }, () => {
     assert.ok(images.length >= 10, `expected the shared images in ${IMAGES_DIR}, found ${images.join(', ')}`)
   })
 
+  test('skopeo list-tags, inspect and delete', { timeout: 120_000 }, async () => {
+    const layout = join(IMAGES_DIR, 'alpine-3.19')
+    const root = await layoutRoot(layout)
+    const repo = `${registry.host}/e2e/skopeo-manage`
+    for (const tag of ['a', 'b']) await skopeo.copy(`oci:${layout}`, `docker://${repo}:${tag}`)
+    const tls = '--tls-verify=false'
+    const tags = JSON.parse((await skopeo.run(['list-tags', tls, `docker://${repo}`])).stdout) as { Tags: string[] }
+    assert.deepEqual([...tags.Tags].sort(), ['a', 'b'])
+    const info = JSON.parse((await skopeo.run(['inspect', tls, `docker://${repo}:a`])).stdout) as { Digest: string }
+    assert.equal(info.Digest, root.digest)
+    // Deleting by digest removes the manifest and with it both tags.
+    await skopeo.run(['delete', tls, `docker://${repo}@${root.digest}`])
+    const gone = await fetch(`${registry.url}/v2/e2e/skopeo-manage/manifests/${root.digest}`, {
+      headers: { accept: ALL_MANIFEST_TYPES.join(', ') },
+    })
+    assert.equal(gone.status, 404, 'manifest still served after skopeo delete')
+    await gone.body?.cancel()
+  })
+
   for (const name of images) {
     test(`${name}: push, pull back, digests identical`, { timeout: 300_000 }, async () => {
       const srcDir = join(IMAGES_DIR, name)

@@ -60,7 +60,7 @@ export async function buildPlantedImage(work: string, s: PlantedSecrets): Promis
   await writeFile(join(files, 'tool'), '#!/bin/sh\necho tool\n')
   await writeFile(join(files, 'app.conf'), 'listen = 8080\n')
 
-  const c1 = await buildah(work, ['from', '--pull-never', `oci:${join(IMAGES_DIR, 'busybox')}:1`])
+  const c1 = await buildah(work, ['from', `oci:${join(IMAGES_DIR, 'busybox')}:1`])
   await buildah(work, ['copy', '--chmod', '0600', c1, join(files, 'credentials'), '/root/.aws/credentials'])
   await buildah(work, ['copy', '--chmod', '0600', c1, join(files, 'id_rsa'), '/root/.ssh/id_rsa'])
   await buildah(work, ['copy', c1, join(files, 'npmrc'), '/home/app/.npmrc'])
@@ -69,7 +69,7 @@ export async function buildPlantedImage(work: string, s: PlantedSecrets): Promis
   await buildah(work, ['config', '--env', `DB_PASSWORD=${s.password}`, '--created-by', 'COPY files / # buildkit', c1])
   await buildah(work, ['commit', '--rm', c1, 'planted-1'])
 
-  const c2 = await buildah(work, ['from', '--pull-never', 'planted-1'])
+  const c2 = await buildah(work, ['from', 'planted-1'])
   const mount = await buildah(work, ['mount', c2])
   await exec('rm', ['-f', join(mount, 'root', '.aws', 'credentials')])
   await buildah(work, ['umount', c2])

@@ -2,10 +2,12 @@
 // and is refused with a wrong one; a PKCS#8 key made by openssl, wrapped by our code, round-trips
 // and still signs for openssl; a key written by cosign itself decrypts; hostile files are refused.
 import assert from 'node:assert/strict'
+import { spawn } from 'node:child_process'
 import { createPrivateKey, createPublicKey } from 'node:crypto'
 import { readFile, stat, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { after, before, test } from 'node:test'
+import { NODE_BIN, REPO_ROOT } from '../../src/testkit/repo-paths.ts'
 import { mustRun, requireTool } from '../../src/testkit/run-tool.ts'
 import { signBytes } from '../../src/trust/bundle/sigstore-bundle.ts'
 import { decryptPrivateKey, encryptPrivateKey } from '../../src/trust/keys/cosign-encrypted-key.ts'
@@ -104,17 +106,15 @@ test('hostile or broken key files are refused with a reason', async () => {
 
 test('no password and no terminal: a clear error, not a hang', async () => {
   const keys = await generateKeys(dir.path, 'nopw')
-  const env: Record<string, string> = {}
-  const res = await new Promise<{ code: number | null; stderr: string }>((resolve) => {
-    import('node:child_process').then(({ spawn }) => {
-      const e = { ...process.env, ...env }
-      delete e['DRYDOCK_PASSWORD']
-      delete e['COSIGN_PASSWORD']
-      const child = spawn(process.execPath, [join(import.meta.dirname, '../../src/cli/main.ts'), 'sign', '127.0.0.1:1/x/y:v1', '--key', keys.key], { env: e, stdio: ['ignore', 'pipe', 'pipe'] })
-      let stderr = ''
-      child.stderr.on('data', (d: Buffer) => (stderr += d.toString()))
-      child.on('close', (code) => resolve({ code, stderr }))
-    })
+  const env = { ...process.env }
+  delete env['DRYDOCK_PASSWORD']
+  delete env['COSIGN_PASSWORD']
+  const res = await new Promise<{ code: number | null; stderr: string }>((resolve, reject) => {
+    const child = spawn(NODE_BIN, [join(REPO_ROOT, 'src/cli/main.ts'), 'sign', '127.0.0.1:1/x/y:v1', '--key', keys.key], { env, stdio: ['ignore', 'pipe', 'pipe'] })
+    let stderr = ''
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()))
+    child.on('error', reject)
+    child.on('close', (code) => resolve({ code, stderr }))
   })
   assert.equal(res.code, 2)
   assert.match(res.stderr, /no password: set DRYDOCK_PASSWORD or COSIGN_PASSWORD/)

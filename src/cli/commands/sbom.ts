@@ -6,7 +6,7 @@ import { defaultCacheDir } from '../cache-paths.ts'
 import { EXIT, UsageError } from '../exit-codes.ts'
 import { imageErrorToExit } from '../image-error-exit.ts'
 import { progressBar } from '../output/progress-bar.ts'
-import { writeOutput } from '../output/write-output.ts'
+import { writeReport } from '../write-report.ts'
 import { TOOL_NAME, TOOL_VERSION } from '../tool-info.ts'
 
 const FORMATS = ['cyclonedx', 'spdx', 'json', 'table'] as const
@@ -84,7 +84,7 @@ export async function run(argv: readonly string[]): Promise<number> {
     progress.finish()
     throw imageErrorToExit(err)
   }
-  await writeOutput(text, v.output)
+  await writeReport(text, v.output)
   return EXIT.ok
 }
 

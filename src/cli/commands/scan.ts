@@ -7,7 +7,7 @@ import { EXIT, ExitError, UsageError } from '../exit-codes.ts'
 import { imageErrorToExit, isRemoteReference } from '../image-error-exit.ts'
 import { DEFAULT_MAX_DB_AGE_DAYS, openAdvisoryDb } from '../open-advisory-db.ts'
 import { progressBar } from '../output/progress-bar.ts'
-import { writeOutput } from '../output/write-output.ts'
+import { writeReport } from '../write-report.ts'
 import { TOOL_NAME, TOOL_VERSION } from '../tool-info.ts'
 
 const HELP = `Usage: drydock scan IMAGE [options]
@@ -114,7 +114,7 @@ export async function run(argv: readonly string[]): Promise<number> {
       })
       progress.finish()
       const text = formatter.format(result.report, { now, color: v.output === undefined && process.stdout.isTTY === true && process.env['NO_COLOR'] === undefined })
-      await writeOutput(text, v.output)
+      await writeReport(text, v.output)
       for (const w of result.report.warnings) if (w !== staleWarning && (formatter.name !== 'table' || v.output !== undefined)) process.stderr.write(`drydock: warning: ${w}\n`)
       return result.exitCode
     } finally {

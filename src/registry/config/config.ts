@@ -37,12 +37,37 @@ export interface LogConfig {
   readonly level: LogLevel
 }
 
+/** Access control (docs/auth.md). */
+export interface AuthConfig {
+  /**
+   * `on`: every /v2 request needs a token (public repositories excepted, pull only); `off`: open
+   * registry, no /token and no /api/v1; `auto` (default): on as soon as one user exists (for
+   * example the admin bootstrapped from DRYDOCK_ADMIN_USER / DRYDOCK_ADMIN_PASSWORD at start).
+   */
+  readonly mode: 'auto' | 'on' | 'off'
+  /** The `service` of the Bearer challenge and the tokens' audience. */
+  readonly service: string
+  /** Lifetime of the registry tokens issued by /token. */
+  readonly tokenTtlMs: number
+  /** Lifetime of the passwords printed by `drydock login-password`. */
+  readonly loginPasswordTtlMs: number
+  /** Longest expiry a personal access token may be given. */
+  readonly maxTokenTtlMs: number
+  /** Accept Basic credentials over plain HTTP from non-loopback clients (off: refused). */
+  readonly allowInsecureBasic: boolean
+  /** Failed logins allowed per user and per address before exponential backoff starts. */
+  readonly lockoutThreshold: number
+  /** First admin created at start when no such user exists (never logged). */
+  readonly bootstrapAdmin?: { readonly user: string; readonly password: string }
+}
+
 export interface RegistryConfig {
   readonly server: ServerConfig
   readonly storage: StorageConfig
   readonly uploads: UploadsConfig
   readonly limits: LimitsConfig
   readonly log: LogConfig
+  readonly auth: AuthConfig
 }
 
 export const DEFAULT_CONFIG: RegistryConfig = {
@@ -51,6 +76,15 @@ export const DEFAULT_CONFIG: RegistryConfig = {
   uploads: { expiryMs: 24 * 60 * 60 * 1000, purgeIntervalMs: 10 * 60 * 1000 },
   limits: { maxManifestBytes: 4 * 1024 * 1024 },
   log: { level: 'info' },
+  auth: {
+    mode: 'auto',
+    service: 'drydock',
+    tokenTtlMs: 5 * 60 * 1000,
+    loginPasswordTtlMs: 12 * 60 * 60 * 1000,
+    maxTokenTtlMs: 366 * 24 * 60 * 60 * 1000,
+    allowInsecureBasic: false,
+    lockoutThreshold: 5,
+  },
 }
 
 /** Splits `HOST:PORT` (IPv6 in brackets). Throws on anything else. */

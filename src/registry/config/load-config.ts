@@ -10,7 +10,7 @@
  *     "limits": { "maxManifestSize": "4MiB" }, "log": { "level": "info" } }
  */
 import { readFileSync } from 'node:fs'
-import { DEFAULT_CONFIG, LOG_LEVELS, parseListen, type LogLevel, type RegistryConfig } from './config.ts'
+import { DEFAULT_CONFIG, LOG_LEVELS, parseListen, type AuthConfig, type LogLevel, type RegistryConfig } from './config.ts'
 import { parseDuration, parseSize } from './parse-units.ts'
 
 /** The settings every source can provide, as raw values. */
@@ -23,6 +23,11 @@ interface Settings {
   uploadPurgeInterval?: unknown
   maxManifestSize?: unknown
   logLevel?: unknown
+  authMode?: unknown
+  authService?: unknown
+  tokenTtl?: unknown
+  loginPasswordTtl?: unknown
+  allowInsecureBasic?: unknown
 }
 type SettingKey = keyof Settings
 
@@ -36,6 +41,11 @@ export const FLAGS: Readonly<Record<string, SettingKey>> = {
   '--upload-purge-interval': 'uploadPurgeInterval',
   '--max-manifest-size': 'maxManifestSize',
   '--log-level': 'logLevel',
+  '--auth': 'authMode',
+  '--auth-service': 'authService',
+  '--token-ttl': 'tokenTtl',
+  '--login-password-ttl': 'loginPasswordTtl',
+  '--allow-insecure-basic': 'allowInsecureBasic',
 }
 
 const ENV: Readonly<Record<string, SettingKey>> = {
@@ -47,6 +57,11 @@ const ENV: Readonly<Record<string, SettingKey>> = {
   DRYDOCK_UPLOAD_PURGE_INTERVAL: 'uploadPurgeInterval',
   DRYDOCK_MAX_MANIFEST_SIZE: 'maxManifestSize',
   DRYDOCK_LOG_LEVEL: 'logLevel',
+  DRYDOCK_AUTH: 'authMode',
+  DRYDOCK_AUTH_SERVICE: 'authService',
+  DRYDOCK_TOKEN_TTL: 'tokenTtl',
+  DRYDOCK_LOGIN_PASSWORD_TTL: 'loginPasswordTtl',
+  DRYDOCK_ALLOW_INSECURE_BASIC: 'allowInsecureBasic',
 }
 
 export interface ParsedArgs {
@@ -111,6 +126,11 @@ function fromFile(path: string): Settings {
     uploadPurgeInterval: section('uploads')['purgeInterval'],
     maxManifestSize: section('limits')['maxManifestSize'],
     logLevel: section('log')['level'],
+    authMode: section('auth')['mode'],
+    authService: section('auth')['service'],
+    tokenTtl: section('auth')['tokenTtl'],
+    loginPasswordTtl: section('auth')['loginPasswordTtl'],
+    allowInsecureBasic: section('auth')['allowInsecureBasic'],
   }
   return Object.fromEntries(Object.entries(all).filter(([, v]) => v !== undefined))
 }
@@ -148,5 +168,28 @@ export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv = pro
       maxManifestBytes: s.maxManifestSize === undefined ? d.limits.maxManifestBytes : parseSize(s.maxManifestSize, 'max manifest size'),
     },
     log: { level: logLevel as LogLevel },
+    auth: authConfig(s, env),
+  }
+}
+
+function authConfig(s: Settings, env: NodeJS.ProcessEnv): AuthConfig {
+  const d = DEFAULT_CONFIG.auth
+  const mode = s.authMode === undefined ? d.mode : str(s.authMode, 'auth mode')
+  if (mode !== 'auto' && mode !== 'on' && mode !== 'off') throw new Error('auth mode must be one of auto, on, off')
+  const insecure = s.allowInsecureBasic === undefined ? d.allowInsecureBasic : s.allowInsecureBasic
+  if (typeof insecure !== 'boolean' && insecure !== 'true' && insecure !== 'false') throw new Error('allow-insecure-basic must be true or false')
+  const user = env['DRYDOCK_ADMIN_USER']
+  const password = env['DRYDOCK_ADMIN_PASSWORD']
+  if ((user === undefined || user === '') !== (password === undefined || password === '')) {
+    throw new Error('DRYDOCK_ADMIN_USER and DRYDOCK_ADMIN_PASSWORD must be set together')
+  }
+  return {
+    ...d,
+    mode,
+    service: s.authService === undefined ? d.service : str(s.authService, 'auth service'),
+    tokenTtlMs: s.tokenTtl === undefined ? d.tokenTtlMs : parseDuration(s.tokenTtl, 'token ttl'),
+    loginPasswordTtlMs: s.loginPasswordTtl === undefined ? d.loginPasswordTtlMs : parseDuration(s.loginPasswordTtl, 'login password ttl'),
+    allowInsecureBasic: insecure === true || insecure === 'true',
+    ...(user && password ? { bootstrapAdmin: { user, password } } : {}),
   }
 }

@@ -10,6 +10,7 @@
  */
 import type { Digest } from '../../oci/digest.ts'
 import type { RepositoryName, Tag } from '../../oci/reference.ts'
+import type { AuthRepos } from './auth-store.ts'
 
 /** OCI `n`/`last` pagination: up to `n` entries strictly after `last`, in lexical (byte) order. */
 export interface Page<T extends string> {
@@ -95,6 +96,8 @@ export interface MetadataStore {
   readonly referrers: ReferrerRepo
   readonly tags: TagRepo
   readonly uploads: UploadRepo
+  /** Identities, credentials, grants and the audit log (auth-store.ts). */
+  readonly auth: AuthRepos
   /**
    * Runs `fn` atomically: all its writes commit together or not at all. `fn` must use only the
    * `tx` store it receives. Transactions are serialized.

@@ -63,6 +63,17 @@ describe('image misconfiguration checks', () => {
     assert.deepEqual(checkImage({ config: good, layerFiles: [] }), [])
   })
 
+  it('hostile configs (megabytes of near-matches) are checked quickly', () => {
+    const huge = config({ Env: [`A_PASSWORD="${'x'.repeat(4 << 20)}`], Labels: { k: 'AKIA'.repeat(1 << 20) } }, [
+      `/bin/sh -c ${'curl '.repeat(800_000)}| tee x | sh`, `/bin/sh -c ${'apt-get install '.repeat(200_000)}`, `ARG ${'A=" '.repeat(500_000)}`,
+      `|1 ${'a=b=c=d=e=f=g=h '.repeat(40)}x`,
+    ])
+    const t0 = performance.now()
+    const found = checkImage({ config: huge })
+    assert.ok(performance.now() - t0 < 20_000, `took ${Math.round(performance.now() - t0)} ms`)
+    assert.ok(found.some((f) => f.id === 'DRY-DI-0001'))
+  })
+
   it('USER root and HEALTHCHECK NONE count as missing', () => {
     const found = checkImage({ config: config({ User: 'root:root', Healthcheck: { Test: ['NONE'] } }) }).map((f) => f.evidence)
     assert.deepEqual(found, ['config.User is "root:root"', 'config.Healthcheck is disabled (NONE)'])

@@ -12,6 +12,8 @@ import { BUILTIN_MISCONFIG_RULES } from './misconfig-rules.ts'
 import type { CheckContext, Evidence, MisconfigOptions, MisconfigRule } from './rule.ts'
 
 const MAX_EVIDENCE = 240
+/** Longer than any secret a rule matches, so none is cut in two before it is redacted. */
+const REDACT_WINDOW = 16 * 1024
 
 export function checkContext(options: MisconfigOptions = {}): CheckContext {
   const secretRules = options.secretRules ?? BUILTIN_SECRET_RULES
@@ -19,7 +21,10 @@ export function checkContext(options: MisconfigOptions = {}): CheckContext {
     options,
     secretRules,
     redact(text) {
-      const r = redactSecretsIn(text, secretRules)
+      // Redact a window that holds any secret starting within what is shown, then cut.
+      const r = redactSecretsIn(text.length > MAX_EVIDENCE + REDACT_WINDOW ? text.slice(0, MAX_EVIDENCE + REDACT_WINDOW) : text, secretRules)
+        // A key block too long for the window (or without an END) is hidden whole.
+        .replace(/(-----BEGIN[ A-Z]{0,40}PRIVATE KEY(?: BLOCK)?-----)[\s\S]*/, '$1****')
       return r.length > MAX_EVIDENCE ? `${r.slice(0, MAX_EVIDENCE)}…` : r
     },
   }

@@ -8,6 +8,9 @@
  *   RUN /bin/sh -c make # buildkit        BuildKit: the instruction as written, tagged
  *   ENV A=b / USER 1000 / EXPOSE map[22/tcp:{}]   BuildKit
  *
+ * Build-arg names hold no `=`, so the `|N A=1 …` prefix splits only one way (with `\S+=` a
+ * line of `a=b=c=…` tokens would backtrack exponentially).
+ *
  * Anything else (an importer's comment, `ADD file:… in /`) is kept as it is under its first
  * word when that is an instruction keyword, and dropped otherwise.
  */
@@ -32,7 +35,7 @@ export function parseCreatedBy(createdBy: string): { keyword: string; args: stri
   const nop = /^\/bin\/sh -c #\(nop\)\s+(.*)$/s.exec(s)
   if (nop) s = (nop[1] as string).trim()
   else {
-    const shell = /^(?:\|\d+ (?:\S+=\S* )*)?\/bin\/(?:ba)?sh -c (.*)$/s.exec(s)
+    const shell = /^(?:\|\d+ (?:[^\s=]+=\S* )*)?\/bin\/(?:ba)?sh -c (.*)$/s.exec(s)
     if (shell) return { keyword: 'RUN', args: (shell[1] as string).trim() }
   }
   const m = /^([A-Za-z]+)\s*(.*)$/s.exec(s)
@@ -40,7 +43,7 @@ export function parseCreatedBy(createdBy: string): { keyword: string; args: stri
   const keyword = (m[1] as string).toUpperCase()
   if (!KEYWORDS.has(keyword)) return undefined
   let args = (m[2] as string).trim()
-  if (keyword === 'RUN') args = args.replace(/^(?:\|\d+ (?:\S+=\S* )*)?\/bin\/(?:ba)?sh -c /, '')
+  if (keyword === 'RUN') args = args.replace(/^(?:\|\d+ (?:[^\s=]+=\S* )*)?\/bin\/(?:ba)?sh -c /, '')
   return { keyword, args }
 }
 

@@ -22,9 +22,15 @@ function securitySeverity(f: ReportFinding): string {
   return (f.cvssScore ?? BAND_SCORE[f.severity]).toFixed(1)
 }
 
+/** Markdown table cells: advisory text must not break the table or inject markup. */
+function md(s: string): string {
+  return s.replace(/[\\|*_`[\]<>]/g, (c) => `\\${c}`).replace(/[\r\n]+/g, ' ')
+}
+
 function ruleFor(f: ReportFinding): Json {
   const title = f.title ?? f.id
-  const url = f.url ?? `https://osv.dev/vulnerability/${encodeURIComponent(f.id)}`
+  // The advisory's URL is third-party data: use it only if it is a plain http(s) URL.
+  const url = f.url !== undefined && /^https?:\/\/[^\s<>"]+$/.test(f.url) ? f.url : `https://osv.dev/vulnerability/${encodeURIComponent(f.id)}`
   const aliases = f.aliases.length > 0 ? ` Also known as ${f.aliases.join(', ')}.` : ''
   const helpText = `${f.id}: ${title}.${aliases} Severity ${f.severity} (rated by ${f.severitySource}). More: ${url}`
   return {
@@ -35,7 +41,7 @@ function ruleFor(f: ReportFinding): Json {
     helpUri: url,
     help: {
       text: helpText,
-      markdown: `**${f.id}**: ${title}\n\n| Severity | Rated by | Aliases |\n|---|---|---|\n| ${f.severity} | ${f.severitySource} | ${f.aliases.join(', ') || '-'} |\n\n[${url}](${url})`,
+      markdown: `**${md(f.id)}**: ${md(title)}\n\n| Severity | Rated by | Aliases |\n|---|---|---|\n| ${f.severity} | ${md(f.severitySource)} | ${md(f.aliases.join(', ')) || '-'} |\n\n<${url}>`,
     },
     defaultConfiguration: { level: sarifLevel(f.severity) },
     properties: { tags: ['security', 'vulnerability', f.severity], precision: 'very-high', 'security-severity': securitySeverity(f) },

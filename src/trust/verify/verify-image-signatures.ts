@@ -56,9 +56,20 @@ interface Candidate {
 }
 
 export async function verifyImageSignatures(client: TrustRegistryClient, repo: string, digest: Digest, trustedKeys: readonly TrustedKey[], opts: VerifyOptions = {}): Promise<SignatureVerdict> {
-  const candidates = [...(await tagCandidates(client, repo, digest)), ...(await referrerCandidates(client, repo, digest))]
   const signatures: VerifiedSignature[] = []
   const failures: SignatureFailure[] = []
+  // A broken or hostile store in one form (missing blob, oversized payload) is reported and does
+  // not hide valid signatures in the other form.
+  const gather = async (form: string, fn: () => Promise<Candidate[]>): Promise<Candidate[]> => {
+    try {
+      return await fn()
+    } catch (err) {
+      if (!(err instanceof TrustError)) throw err
+      failures.push({ source: `${form} form`, code: err.code, message: err.message })
+      return []
+    }
+  }
+  const candidates = [...(await gather('tag', () => tagCandidates(client, repo, digest))), ...(await gather('referrer', () => referrerCandidates(client, repo, digest)))]
   for (const c of candidates) {
     try {
       const keyId = c.check(trustedKeys)
@@ -75,7 +86,7 @@ export async function verifyImageSignatures(client: TrustRegistryClient, repo: s
       failures.push({ source: c.source, code: err.code, message: err.message })
     }
   }
-  if (candidates.length === 0) failures.push({ source: repo, code: 'UNSIGNED', message: `no signatures found for ${repo}@${digest}: the image is unsigned` })
+  if (candidates.length === 0 && failures.length === 0) failures.push({ source: repo, code: 'UNSIGNED', message: `no signatures found for ${repo}@${digest}: the image is unsigned` })
   return { signed: signatures.length > 0, by: [...new Set(signatures.map((s) => s.keyId))], signatures, failures }
 }
 

@@ -61,4 +61,101 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX uploads_by_updated ON uploads(updated_at);
     `,
   },
+  {
+    version: 2,
+    name: 'access-control',
+    // Identities, credentials and the audit log (auth-store.ts). Secrets are stored hashed.
+    sql: `
+      CREATE TABLE users (
+        name          TEXT PRIMARY KEY,
+        password_hash TEXT NOT NULL,
+        admin         INTEGER NOT NULL DEFAULT 0,
+        created_at    INTEGER NOT NULL
+      ) WITHOUT ROWID;
+
+      CREATE TABLE orgs (
+        name       TEXT PRIMARY KEY,
+        created_at INTEGER NOT NULL
+      ) WITHOUT ROWID;
+
+      CREATE TABLE teams (
+        org        TEXT NOT NULL REFERENCES orgs(name) ON DELETE CASCADE,
+        name       TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        PRIMARY KEY (org, name)
+      ) WITHOUT ROWID;
+
+      CREATE TABLE team_members (
+        org  TEXT NOT NULL,
+        team TEXT NOT NULL,
+        user TEXT NOT NULL REFERENCES users(name) ON DELETE CASCADE,
+        PRIMARY KEY (org, team, user),
+        FOREIGN KEY (org, team) REFERENCES teams(org, name) ON DELETE CASCADE
+      ) WITHOUT ROWID;
+      CREATE INDEX team_members_by_user ON team_members(user);
+
+      CREATE TABLE team_grants (
+        org    TEXT NOT NULL,
+        team   TEXT NOT NULL,
+        target TEXT NOT NULL,
+        role   TEXT NOT NULL CHECK (role IN ('read', 'write', 'admin')),
+        PRIMARY KEY (org, team, target),
+        FOREIGN KEY (org, team) REFERENCES teams(org, name) ON DELETE CASCADE
+      ) WITHOUT ROWID;
+
+      CREATE TABLE robots (
+        name        TEXT PRIMARY KEY,
+        org         TEXT NOT NULL REFERENCES orgs(name) ON DELETE CASCADE,
+        secret_hash TEXT NOT NULL,
+        grants      TEXT NOT NULL,
+        created_at  INTEGER NOT NULL,
+        expires_at  INTEGER
+      ) WITHOUT ROWID;
+
+      CREATE TABLE access_tokens (
+        id           TEXT PRIMARY KEY,
+        owner        TEXT NOT NULL,
+        kind         TEXT NOT NULL CHECK (kind IN ('pat', 'login')),
+        description  TEXT NOT NULL,
+        secret_hash  TEXT NOT NULL,
+        actions      TEXT NOT NULL,
+        targets      TEXT NOT NULL,
+        created_at   INTEGER NOT NULL,
+        expires_at   INTEGER NOT NULL,
+        revoked_at   INTEGER,
+        last_used_at INTEGER
+      ) WITHOUT ROWID;
+      CREATE INDEX access_tokens_by_owner ON access_tokens(owner);
+
+      CREATE TABLE public_repositories (
+        name       TEXT PRIMARY KEY,
+        updated_at INTEGER NOT NULL
+      ) WITHOUT ROWID;
+
+      CREATE TABLE signing_keys (
+        kid         TEXT PRIMARY KEY,
+        private_pem TEXT NOT NULL,
+        public_pem  TEXT NOT NULL,
+        created_at  INTEGER NOT NULL,
+        retired_at  INTEGER
+      ) WITHOUT ROWID;
+
+      CREATE TABLE audit_events (
+        id         INTEGER PRIMARY KEY AUTOINCREMENT,
+        at         INTEGER NOT NULL,
+        actor      TEXT NOT NULL,
+        action     TEXT NOT NULL,
+        repository TEXT,
+        address    TEXT,
+        detail     TEXT
+      );
+      CREATE INDEX audit_events_by_at ON audit_events(at);
+      CREATE INDEX audit_events_by_actor ON audit_events(actor, id);
+      -- The audit log is append-only, whatever the application code does.
+      CREATE TRIGGER audit_events_no_update BEFORE UPDATE ON audit_events
+        BEGIN SELECT RAISE(ABORT, 'audit log is append-only'); END;
+      CREATE TRIGGER audit_events_no_delete BEFORE DELETE ON audit_events
+        BEGIN SELECT RAISE(ABORT, 'audit log is append-only'); END;
+    `,
+  },
 ]

@@ -10,7 +10,9 @@ import type { RepositoryName, Tag } from '../../../oci/reference.ts'
 import type {
   BlobLinkRepo, ManifestRecord, ManifestRepo, MetadataStore, ReferrerRepo, RepositoryRepo, TagRepo, UploadRecord, UploadRepo,
 } from '../store.ts'
+import type { AuthRepos } from '../auth-store.ts'
 import { MIGRATIONS } from './migrations.ts'
+import { sqliteAuthRepos } from './sqlite-auth-repos.ts'
 
 type Row = Record<string, unknown>
 
@@ -60,6 +62,7 @@ export class SqliteStore implements MetadataStore {
   readonly referrers: ReferrerRepo
   readonly tags: TagRepo
   readonly uploads: UploadRepo
+  readonly auth: AuthRepos
   readonly #db: DatabaseSync
   #chain: Promise<unknown> = Promise.resolve()
 
@@ -70,6 +73,7 @@ export class SqliteStore implements MetadataStore {
     db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 5000; PRAGMA foreign_keys = ON')
     migrate(db)
     const q = (sql: string) => db.prepare(sql)
+    this.auth = sqliteAuthRepos(db)
     const ensureRepo = q('INSERT INTO repositories(name, created_at) VALUES (?, ?) ON CONFLICT DO NOTHING')
 
     this.repositories = {

@@ -46,6 +46,19 @@ function lineOf(starts: readonly number[], offset: number): number {
   return lo + 1
 }
 
+const compiled = new WeakMap<SecretRule, RegExp>()
+
+/** The rule's regex with the `g` flag, compiled once per rule (callers reset lastIndex). */
+function globalRegex(rule: SecretRule): RegExp {
+  let re = compiled.get(rule)
+  if (!re) {
+    re = new RegExp(rule.regex.source, rule.regex.flags.includes('g') ? rule.regex.flags : `${rule.regex.flags}g`)
+    compiled.set(rule, re)
+  }
+  re.lastIndex = 0
+  return re
+}
+
 /**
  * Finds the next `-----END` at or after a position. Memoised: a text of a million BEGIN lines
  * and no END must not be searched to its end a million times.
@@ -69,11 +82,20 @@ function pemBody(text: string, headerEnd: number, nextEnd: (from: number) => num
   return body.length >= 16 ? body : undefined
 }
 
+const ATTRIBUTE_CHAIN = /^[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)+$/
+const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/
+
+/** `self._authkey`, `token.ERRORTOKEN`, or a bare identifier after a spaced `=` (code style). */
+function isCodeReference(value: string, op: string): boolean {
+  return ATTRIBUTE_CHAIN.test(value) || (IDENTIFIER.test(value) && /\s/.test(op) && op.includes('='))
+}
+
 function accept(rule: SecretRule, secret: string, groups: Record<string, string | undefined> | undefined): boolean {
   if (groups?.['reject']) return false
   const name = groups?.['name']
   if (rule.nameRegex && (name === undefined || !rule.nameRegex.test(name))) return false
   if (rule.rejectPlaceholders && isPlaceholder(secret)) return false
+  if (rule.rejectCodeValues && groups?.['q'] === '' && isCodeReference(secret, groups['op'] ?? '')) return false
   if (rule.minEntropy !== undefined && shannonEntropy(secret) < rule.minEntropy) return false
   return !rule.allow?.some((re) => re.test(secret))
 }
@@ -87,7 +109,7 @@ export function scanText(text: string, rules: SecretRuleSet, opts: ScanTextOptio
   rules.forEach((rule, rank) => {
     if (rule.path && (opts.path === undefined || !rule.path.test(opts.path))) return
     if (!rule.keywords.some((k) => lower.includes(k))) return
-    const re = new RegExp(rule.regex.source, rule.regex.flags.includes('g') ? rule.regex.flags : `${rule.regex.flags}g`)
+    const re = globalRegex(rule)
     let hits = 0
     for (let m = re.exec(text); m !== null && hits < max; m = re.exec(text)) {
       if (m[0].length === 0) re.lastIndex++
@@ -118,10 +140,10 @@ export function scanText(text: string, rules: SecretRuleSet, opts: ScanTextOptio
 export function redactSecretsIn(text: string, rules: SecretRuleSet): string {
   const re = new Set<string>()
   const nextEnd = endFinder(text)
+  const lower = text.toLowerCase()
   for (const rule of rules) {
-    if (rule.path || !rule.keywords.some((k) => text.toLowerCase().includes(k))) continue
-    const g = new RegExp(rule.regex.source, rule.regex.flags.includes('g') ? rule.regex.flags : `${rule.regex.flags}g`)
-    for (const m of text.matchAll(g)) {
+    if (rule.path || !rule.keywords.some((k) => lower.includes(k))) continue
+    for (const m of text.matchAll(globalRegex(rule))) {
       const secret = rule.pemBlock ? pemBody(text, (m.index ?? 0) + m[0].length, nextEnd) : (m.groups?.['secret'] ?? m[0])
       if (secret !== undefined && accept(rule, secret, m.groups)) re.add(secret)
     }

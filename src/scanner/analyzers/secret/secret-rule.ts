@@ -28,6 +28,12 @@ export interface SecretRule {
   readonly nameRegex?: RegExp
   /** Minimum Shannon entropy (bits per character) of the secret. */
   readonly minEntropy?: number
+  /**
+   * Assignments in source code: reject unquoted values that are identifiers or attribute chains
+   * (`authkey=self._authkey`, `token = current_token`), which name a variable rather than hold a
+   * secret. Needs the named groups `op` (the operator with its spaces) and `q` (the quote).
+   */
+  readonly rejectCodeValues?: boolean
   /** Reject well-known placeholders (changeme, ${VAR}, <password>, xxx ...). */
   readonly rejectPlaceholders?: boolean
   /** Secrets matching one of these are documented examples, not real keys. */

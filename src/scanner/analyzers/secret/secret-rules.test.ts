@@ -50,6 +50,7 @@ const cases: [string, string, string, string?][] = [
   ['generic-secret-assignment', 'DB_PASSWORD=mysecretpassword', 'mysecretpassword'],
   ['generic-secret-assignment', `  "apiKey": "${rand(24)}",`, ''],
   ['generic-secret-assignment', `export SERVICE_TOKEN='${rand(32)}'`, ''],
+  ['generic-secret-assignment', 'db_password = "Tr0ub4dor&3x"', 'Tr0ub4dor&3x'],
 ]
 
 describe('built-in secret rules', () => {
@@ -75,6 +76,8 @@ describe('built-in secret rules', () => {
       'DB_PASSWORD=changeme', 'API_TOKEN=${API_TOKEN}', 'password: <password>', 'SECRET_KEY=xxxxxxxx', 'MY_SECRET=$SECRET',
       'password = getpass.getpass()', "token = os.environ['TOKEN']", 'aws_access_key_id = AKIAIOSFODNN7EXAMPLE',
       'PASSWORD={{ vault_password }}', 'PASSWORD_FILE=/run/secrets/db', 'token: aaaaaaaaaaaa',
+      'conn = Client(address, authkey=self._authkey)', 'cache_token = current_token', 'ERRORTOKEN = token.ERRORTOKEN',
+      'secret = pass:insta # openssl.cnf sample',
     ].join('\n')
     const found = scanText(text, BUILTIN_SECRET_RULES, { path: 'etc/app.conf' })
     assert.deepEqual(found.map((f) => `${f.rule.id}@${f.line}`), [])

@@ -95,7 +95,7 @@ export const BUILTIN_SECRET_RULES: SecretRuleSet = [
   },
   {
     id: 'docker-config-auth', category: 'Docker', severity: 'HIGH', title: 'Registry credentials in a Docker config.json',
-    remediation: ROTATE, keywords: ['"auth"'], rejectPlaceholders: true,
+    remediation: ROTATE, keywords: ['"auth"'], rejectPlaceholders: true, path: /(?:^|\/)(?:config\.json|\.dockercfg|auth\.json)$/,
     regex: /"auth"\s{0,3}:\s{0,3}"(?<secret>[A-Za-z0-9+/=]{8,2048})"/g,
   },
   {
@@ -128,8 +128,8 @@ export const BUILTIN_SECRET_RULES: SecretRuleSet = [
     // must end in a secret word and the value must not be a placeholder, a variable or a call
     // (`password = getpass()`: the `reject` group catches the bracket without backtracking).
     id: 'generic-secret-assignment', category: 'generic', severity: 'HIGH', title: 'Secret assigned to a password, secret, token or API key variable',
-    remediation: ROTATE, keywords: ['pass', 'secret', 'token', 'key', 'pwd'], rejectPlaceholders: true, minEntropy: 2.5,
+    remediation: ROTATE, keywords: ['pass', 'secret', 'token', 'key', 'pwd'], rejectPlaceholders: true, minEntropy: 3, rejectCodeValues: true,
     nameRegex: /(?:passw(?:or)?d|pwd|secret|token|api_?key|apikey|access_?key|private_?key|auth_?key)$/i,
-    regex: /(?<![A-Za-z0-9_])(?<name>[A-Za-z_][A-Za-z0-9_]{0,63})["']?[ \t]{0,3}(?:=|:=|:|=>)[ \t]{0,3}(?<q>["']?)(?<secret>[^\s"'`;,()<>{}[\]$\\]{6,256})(?<reject>[(\[]?)/g,
+    regex: /(?<![A-Za-z0-9_])(?<name>[A-Za-z_][A-Za-z0-9_]{0,63})["']?(?<op>[ \t]{0,3}(?:=|:=|:|=>)[ \t]{0,3})(?<q>["']?)(?<secret>[^\s"'`;,()<>{}[\]$\\]{6,256})(?<reject>[(\[]?)/g,
   },
 ]

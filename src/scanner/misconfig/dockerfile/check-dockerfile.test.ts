@@ -20,6 +20,7 @@ EXPOSE 22 8080
 RUN apk add curl
 COPY --from=build /out /app
 USER root
+RUN git clone https://ci:${TOKEN.replace('ghp_', 'gho_')}@github.com/acme/app.git
 `
 
 describe('Dockerfile lint', () => {
@@ -38,10 +39,13 @@ describe('Dockerfile lint', () => {
       'DKL-DI-0005@6/build', 'DRY-DI-0003@6/build', 'CIS-DI-0009@8/build', 'DRY-DI-0004@10/1', 'DKL-DI-0005@11/1',
       'CIS-DI-0001@13/1', 'CIS-DI-0006@9/1',
     ]) assert.ok(at.includes(want), `missing ${want} in ${at.join(' ')}`)
-    const secret = found.find((f) => f.id === 'CIS-DI-0010' && f.evidence.includes('DB_PASSWORD'))
+    const secret = found.find((f) => f.kind === 'misconfig' && f.id === 'CIS-DI-0010' && f.evidence.includes('DB_PASSWORD'))
     assert.equal(secret?.severity, 'CRITICAL')
+    // Secrets outside ENV/ARG/LABEL are secret findings at their line; ENV/ARG ones are not repeated.
+    const secrets = found.filter((f) => f.kind === 'secret').map((f) => `${f.id}@${f.location.kind === 'dockerfile' ? `${f.location.line}/${f.location.stage}` : '?'}`)
+    assert.deepEqual(secrets, ['github-oauth@14/1'])
     const json = JSON.stringify(found)
-    assert.ok(!json.includes('mysecretpassword') && !json.includes(TOKEN), 'a raw secret leaked into findings')
+    assert.ok(!json.includes('mysecretpassword') && !json.includes(TOKEN) && !json.includes(TOKEN.slice(4)), 'a raw secret leaked into findings')
   })
 
   it('a clean Dockerfile gives no findings', () => {

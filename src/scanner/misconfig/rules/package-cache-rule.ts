@@ -31,16 +31,21 @@ export const packageCacheRule: MisconfigRule = {
     const out: Evidence[] = []
     for (const i of allInstructions(facts)) {
       if (i.keyword !== 'RUN') continue
-      const cmds = shellCommands(i.args)
-      const aptInstall = cmds.some((c) => /\bapt(?:-get)?\b.*\binstall\b/.test(c))
-      const aptClean = /rm\s+(?:-\w+\s+)*[^\n]*\/var\/lib\/apt\/lists/.test(i.args) || /--mount=type=cache[^\s]*target=\/var\/(?:lib|cache)\/apt/.test(i.args)
-      if (aptInstall && !aptClean) out.push({ evidence: 'apt-get install without removing /var/lib/apt/lists/* in the same RUN', location: i.location })
-      for (const c of cmds) {
-        const w = words(c)
-        if (w[0] === 'apk' && w.includes('add') && !w.includes('--no-cache')) out.push({ evidence: 'apk add without --no-cache', location: i.location })
+      // Word and substring tests only: these run on hostile history lines of megabytes.
+      const cmds = shellCommands(i.args).map(words)
+      const runs = (tools: readonly string[], verb: string): boolean => cmds.some((w) => {
+        const at = w.findIndex((x) => tools.includes(x))
+        return at >= 0 && w.slice(at + 1).includes(verb)
+      })
+      const removes = (dir: string): boolean => cmds.some((w) => w[0] === 'rm' && w.some((x) => x.startsWith(dir)))
+      const cacheMount = i.args.includes('--mount=type=cache') && /target=\/var\/(?:lib|cache)\/apt/.test(i.args)
+      if (runs(['apt-get', 'apt'], 'install') && !removes('/var/lib/apt/lists') && !cacheMount) {
+        out.push({ evidence: 'apt-get install without removing /var/lib/apt/lists/* in the same RUN', location: i.location })
       }
-      const yum = cmds.some((c) => /\b(?:yum|dnf)\b.*\binstall\b/.test(c))
-      if (yum && !/\b(?:yum|dnf)\s+clean\s+all\b|rm\s+[^\n]*\/var\/cache\/(?:yum|dnf)/.test(i.args)) out.push({ evidence: 'yum/dnf install without `clean all` in the same RUN', location: i.location })
+      if (cmds.some((w) => w[0] === 'apk' && w.includes('add') && !w.includes('--no-cache'))) out.push({ evidence: 'apk add without --no-cache', location: i.location })
+      if (runs(['yum', 'dnf'], 'install') && !runs(['yum', 'dnf'], 'clean') && !removes('/var/cache/yum') && !removes('/var/cache/dnf')) {
+        out.push({ evidence: 'yum/dnf install without `clean all` in the same RUN', location: i.location })
+      }
     }
     return out
   },

@@ -1,0 +1,85 @@
+/**
+ * Checks presented credentials (a user name and a password, personal access token, login
+ * password or robot secret) and returns the Principal. Every outcome is audited; failures feed
+ * the login throttle. Errors never say which part was wrong for unknown users or bad passwords
+ * (no user enumeration), and the secret is never logged or audited.
+ */
+import { RegistryError } from '../../oci/errors.ts'
+import type { AuthRepos } from '../metadata/auth-store.ts'
+import type { Clock } from '../ports.ts'
+import type { LoginThrottle } from './login-throttle.ts'
+import { dummyHash, verifyPassword } from './password-hasher.ts'
+import type { Principal } from './principal.ts'
+import { parseCredential, secretMatches } from './secret-credential.ts'
+
+export interface LoginContext {
+  /** Client address, for the audit log and per-address throttling. */
+  readonly address: string
+  /** Where the login happened (`token`, `api`), recorded in the audit detail. */
+  readonly via: string
+}
+
+type Outcome = { readonly principal: Principal; readonly credential: string } | { readonly failure: string; readonly message?: string }
+
+const MAX_NAME = 256
+
+export class Authenticator {
+  readonly #repos: AuthRepos
+  readonly #clock: Clock
+  readonly #throttle: LoginThrottle
+
+  constructor(repos: AuthRepos, clock: Clock, throttle: LoginThrottle) {
+    this.#repos = repos
+    this.#clock = clock
+    this.#throttle = throttle
+  }
+
+  /** Resolves with the principal, or rejects with UNAUTHORIZED (401) or TOOMANYREQUESTS (429). */
+  async login(username: string, secret: string, ctx: LoginContext): Promise<Principal> {
+    const keys = [`user:${username.slice(0, MAX_NAME)}`, `addr:${ctx.address}`]
+    const audit = (action: string, detail: Record<string, unknown>) =>
+      this.#repos.audit.append({ at: this.#clock.now(), actor: username.slice(0, MAX_NAME), action, address: ctx.address, detail: { via: ctx.via, ...detail } })
+    const wait = this.#throttle.retryAfter(keys)
+    if (wait > 0) {
+      await audit('login.throttled', { retryAfterMs: wait })
+      throw new RegistryError('TOOMANYREQUESTS', 'too many failed logins; try again later', {
+        headers: { 'Retry-After': String(Math.ceil(wait / 1000)) },
+      })
+    }
+    const outcome = await this.#check(username, secret)
+    if ('failure' in outcome) {
+      this.#throttle.failed(keys)
+      await audit('login.failure', { reason: outcome.failure })
+      throw new RegistryError('UNAUTHORIZED', outcome.message ?? 'invalid username or password')
+    }
+    this.#throttle.succeeded(keys)
+    await audit('login.success', { credential: outcome.credential })
+    return outcome.principal
+  }
+
+  async #check(username: string, secret: string): Promise<Outcome> {
+    if (username === '' || username.length > MAX_NAME) return { failure: 'bad user name' }
+    const parsed = parseCredential(secret)
+    const now = this.#clock.now()
+    if (username.startsWith('robot$')) {
+      const robot = await this.#repos.robots.get(username)
+      if (!robot || parsed?.kind !== 'robot' || !secretMatches(parsed.secret, robot.secretHash)) return { failure: 'bad robot secret' }
+      if (robot.expiresAt && robot.expiresAt <= now) return { failure: 'robot expired', message: 'robot account expired' }
+      return { principal: { kind: 'robot', name: robot.name, org: robot.org, grants: robot.grants }, credential: 'robot' }
+    }
+    const user = await this.#repos.users.get(username)
+    if (parsed && parsed.kind !== 'robot') {
+      const token = await this.#repos.tokens.get(parsed.id)
+      if (!user || !token || token.owner !== username || !secretMatches(parsed.secret, token.secretHash)) return { failure: 'bad token' }
+      if (token.revokedAt) return { failure: 'token revoked', message: 'token revoked' }
+      if (token.expiresAt <= now) return { failure: 'token expired', message: 'token expired' }
+      await this.#repos.tokens.touch(token.id, now)
+      const limits = { id: token.id, actions: token.actions, targets: token.targets }
+      return { principal: { kind: 'user', name: user.name, admin: user.admin, token: limits }, credential: `${token.kind}:${token.id}` }
+    }
+    // Hash even for unknown users, so response time does not tell whether the name exists.
+    const ok = await verifyPassword(secret, user?.passwordHash ?? (await dummyHash()))
+    if (!user || !ok) return { failure: user ? 'bad password' : 'unknown user' }
+    return { principal: { kind: 'user', name: user.name, admin: user.admin }, credential: 'password' }
+  }
+}

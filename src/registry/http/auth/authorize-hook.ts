@@ -1,0 +1,88 @@
+/**
+ * The authorization gate for /v2 (an onRequest hook, so the OCI handlers stay unaware of auth).
+ * Required action per route: GET/HEAD → pull, POST/PUT/PATCH → push, DELETE → delete; the base
+ * endpoint needs any valid token; `_catalog` needs an authenticated token and is answered here,
+ * filtered to what the caller may pull.
+ *  - no token: public repositories may be pulled; anything else → 401 with the challenge;
+ *  - a token without an entry for the repository → 401 with the challenge (the client fetches a
+ *    token for the new scope);
+ *  - a token that asked for the repository and was refused the action → 403 DENIED for an
+ *    authenticated subject, 401 for an anonymous one;
+ *  - cross-repository mount: without pull on `from` (or with no `from`, an automatic mount that
+ *    could read any repository), `mount` is dropped and the POST becomes a normal upload.
+ */
+import type { FastifyRequest } from 'fastify'
+import type { AuthService } from '../../auth/auth-service.ts'
+import { InvalidTokenError, type TokenClaims } from '../../auth/registry-jwt.ts'
+import type { RepositoryAction } from '../../auth/scope.ts'
+import { matchOciPath, type OciRoute } from '../oci/oci-router.ts'
+import { challenge, denied } from './challenge.ts'
+import { readAuthorization } from './credentials.ts'
+
+/** What the gate learned about a request, for the audit hook. */
+export interface GateResult {
+  readonly route: OciRoute
+  readonly subject: string
+}
+
+const ACTION: Readonly<Record<string, RepositoryAction>> = { GET: 'pull', HEAD: 'pull', POST: 'push', PUT: 'push', PATCH: 'push', DELETE: 'delete' }
+
+function splitUrl(url: string): { path: string; query: URLSearchParams } {
+  const q = url.indexOf('?')
+  return { path: (q < 0 ? url : url.slice(0, q)).replace(/^\/v2\/?/, ''), query: new URLSearchParams(q < 0 ? '' : url.slice(q + 1)) }
+}
+
+function verify(auth: AuthService, request: FastifyRequest): TokenClaims | undefined {
+  const creds = readAuthorization(request)
+  // Basic on /v2 is not accepted: clients get the challenge and use the token endpoint.
+  if (creds?.scheme !== 'bearer') return undefined
+  try {
+    return auth.verifyToken(creds.token)
+  } catch (err) {
+    if (err instanceof InvalidTokenError) {
+      request.log.debug({ reason: err.message }, 'rejected registry token')
+      throw challenge(request, auth.config.service, { error: 'invalid_token', message: `invalid token: ${err.message}` })
+    }
+    throw err
+  }
+}
+
+function granted(claims: TokenClaims | undefined, repo: string): readonly string[] | undefined {
+  return claims?.access.find((e) => e.type === 'repository' && e.name === repo)?.actions
+}
+
+export async function authorizeRequest(auth: AuthService, request: FastifyRequest): Promise<GateResult | undefined> {
+  const { path, query } = splitUrl(request.raw.url ?? '/')
+  const route = matchOciPath(path)
+  if (!route) return undefined
+  const claims = verify(auth, request)
+  const subject = claims === undefined || claims.sub === '' ? 'anonymous' : claims.sub
+  if (route.kind === 'base') {
+    if (!claims) throw challenge(request, auth.config.service)
+    return { route, subject }
+  }
+  if (route.kind === 'catalog') {
+    if (!claims || claims.sub === '') throw challenge(request, auth.config.service, { scope: 'registry:catalog:*' })
+    return { route, subject }
+  }
+  const action = ACTION[request.method] ?? 'pull'
+  const actions = granted(claims, route.name)
+  if (!actions?.includes(action)) {
+    const publicPull = action === 'pull' && (await auth.repos.publicRepos.isPublic(route.name))
+    if (!publicPull) {
+      if (actions !== undefined && claims?.sub) throw denied(route.name, action)
+      const scope = `repository:${route.name}:${action === 'push' ? 'pull,push' : action}`
+      throw challenge(request, auth.config.service, { scope, ...(claims ? { error: 'insufficient_scope' } : {}) })
+    }
+  }
+  if (route.kind === 'uploads' && query.has('mount')) {
+    const from = query.get('from')
+    if (from === null || !granted(claims, from)?.includes('pull')) {
+      query.delete('mount')
+      query.delete('from')
+      const rest = query.toString()
+      request.raw.url = `/v2/${route.name}/blobs/uploads/${rest === '' ? '' : `?${rest}`}`
+    }
+  }
+  return { route, subject }
+}

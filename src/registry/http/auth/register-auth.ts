@@ -1,0 +1,69 @@
+/**
+ * Plugs access control into the app: the token endpoint, the /v2 gate (onRequest), the
+ * filtered catalog, the audit of pushes, pulls and deletes (onResponse, 2xx only), and the
+ * management API. With auth off (AuthService.enabled false) the gate is a no-op and /token and
+ * /api/v1 answer 404, so an open registry behaves exactly as before.
+ */
+import type { FastifyInstance, FastifyRequest } from 'fastify'
+import { AuthService } from '../../auth/auth-service.ts'
+import type { RegistryConfig } from '../../config/config.ts'
+import type { MetadataStore } from '../../metadata/store.ts'
+import type { Clock } from '../../ports.ts'
+import { registerApiRoutes } from '../api/api-routes.ts'
+import { authorizeRequest, type GateResult } from './authorize-hook.ts'
+import { clientAddress } from './credentials.ts'
+import { sendFilteredCatalog } from './filtered-catalog.ts'
+import { registerTokenEndpoint } from './token-endpoint.ts'
+
+function isV2(url: string): boolean {
+  return url === '/v2' || url.startsWith('/v2/') || url.startsWith('/v2?')
+}
+
+function auditAction(r: GateResult, method: string): string | undefined {
+  const kind = r.route.kind
+  if (kind === 'manifest' && method === 'GET') return 'repo.pull'
+  if (kind === 'manifest' && method === 'PUT') return 'repo.push'
+  if ((kind === 'manifest' || kind === 'blob') && method === 'DELETE') return 'repo.delete'
+  return undefined
+}
+
+export function registerAuth(app: FastifyInstance, config: RegistryConfig, deps: { readonly store: MetadataStore; readonly clock: Clock }): AuthService {
+  const auth = new AuthService(config.auth, deps.store.auth, deps.clock)
+  const gate = new WeakMap<FastifyRequest, GateResult>()
+
+  app.addHook('onReady', async () => {
+    await auth.start()
+    if (!auth.enabled) app.log.warn('authentication is off: anyone can push and pull (create an admin with DRYDOCK_ADMIN_USER/DRYDOCK_ADMIN_PASSWORD)')
+  })
+
+  app.addHook('onRequest', async (request, reply) => {
+    if (!auth.enabled || !isV2(request.raw.url ?? '')) return
+    const result = await authorizeRequest(auth, request)
+    if (!result) return
+    gate.set(request, result)
+    if (result.route.kind === 'catalog') {
+      const claims = auth.verifyToken(String(request.headers.authorization).slice(7).trim())
+      const url = request.raw.url ?? ''
+      const query = new URLSearchParams(url.includes('?') ? url.slice(url.indexOf('?') + 1) : '')
+      await sendFilteredCatalog(auth, deps.store, await auth.principalOf(claims), query, reply)
+      return reply
+    }
+  })
+
+  app.addHook('onResponse', async (request, reply) => {
+    const r = gate.get(request)
+    if (!r || reply.statusCode >= 300) return
+    const action = auditAction(r, request.method)
+    if (!action || !('name' in r.route)) return
+    const reference = r.route.kind === 'manifest' ? r.route.reference : r.route.kind === 'blob' ? r.route.digest : undefined
+    const digest = reply.getHeader('docker-content-digest')
+    await auth.audit({
+      actor: r.subject, action, repository: r.route.name, address: clientAddress(request),
+      detail: { ...(reference ? { reference } : {}), ...(typeof digest === 'string' ? { digest } : {}) },
+    }).catch((err: unknown) => request.log.error({ err }, 'failed to write audit event'))
+  })
+
+  registerTokenEndpoint(app, auth)
+  registerApiRoutes(app, auth)
+  return auth
+}
