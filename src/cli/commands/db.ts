@@ -10,7 +10,7 @@ import { EXIT, ExitError, UsageError } from '../exit-codes.ts'
 const HELP = `Usage: drydock db <subcommand> [options]
 
 Subcommands:
-  update [--mirror URL] [--ecosystems LIST]   download OSV ecosystems (default: Alpine,Debian,npm,PyPI,Go,Maven)
+  update [--mirror URL] [--ecosystems LIST]   download OSV ecosystems (default: all that Drydock matches)
                                               from the OSV bucket or a mirror with the same layout
   import PATH [--kind KIND]                   import local data: a directory of OSV *.json files or an
                                               OSV all.zip (kind osv, default), an Alpine secdb tree
@@ -21,7 +21,11 @@ Options:
   --db DIR          advisory DB directory (default $DRYDOCK_CACHE_DIR/db or ~/.cache/drydock/db)
 `
 
-const DEFAULT_ECOSYSTEMS = ['Alpine', 'Debian', 'npm', 'PyPI', 'Go', 'Maven']
+// Every OSV export Drydock can match (folder names of the OSV bucket and of mirrors).
+const DEFAULT_ECOSYSTEMS = [
+  'Alpine', 'Debian', 'Ubuntu', 'Red Hat', 'Rocky Linux', 'AlmaLinux', 'SUSE', 'openSUSE', 'Wolfi', 'Chainguard',
+  'npm', 'PyPI', 'Go', 'Maven', 'RubyGems', 'crates.io', 'Packagist', 'NuGet',
+]
 
 const OPTIONS = {
   db: { type: 'string' },

@@ -52,7 +52,9 @@ export class Authenticator {
       await audit('login.failure', { reason: outcome.failure })
       throw new RegistryError('UNAUTHORIZED', outcome.message ?? 'invalid username or password')
     }
-    this.#throttle.succeeded(keys)
+    // Only the user's counter resets: a valid account of one's own must not clear the
+    // address counter between guesses at someone else's password.
+    this.#throttle.succeeded(keys.slice(0, 1))
     await audit('login.success', { credential: outcome.credential })
     return outcome.principal
   }

@@ -11,6 +11,7 @@
 import type { Digest } from '../../oci/digest.ts'
 import type { RepositoryName, Tag } from '../../oci/reference.ts'
 import type { AuthRepos } from './auth-store.ts'
+import type { ScanRepo } from './scan-store.ts'
 
 /** OCI `n`/`last` pagination: up to `n` entries strictly after `last`, in lexical (byte) order. */
 export interface Page<T extends string> {
@@ -98,6 +99,8 @@ export interface MetadataStore {
   readonly uploads: UploadRepo
   /** Identities, credentials, grants and the audit log (auth-store.ts). */
   readonly auth: AuthRepos
+  /** The scan-on-push queue and scan results (scan-store.ts). */
+  readonly scans: ScanRepo
   /**
    * Runs `fn` atomically: all its writes commit together or not at all. `fn` must use only the
    * `tx` store it receives. Transactions are serialized.

@@ -23,8 +23,6 @@ export function checkContext(options: MisconfigOptions = {}): CheckContext {
     redact(text) {
       // Redact a window that holds any secret starting within what is shown, then cut.
       const r = redactSecretsIn(text.length > MAX_EVIDENCE + REDACT_WINDOW ? text.slice(0, MAX_EVIDENCE + REDACT_WINDOW) : text, secretRules)
-        // A key block too long for the window (or without an END) is hidden whole.
-        .replace(/(-----BEGIN[ A-Z]{0,40}PRIVATE KEY(?: BLOCK)?-----)[\s\S]*/, '$1****')
       return r.length > MAX_EVIDENCE ? `${r.slice(0, MAX_EVIDENCE)}…` : r
     },
   }

@@ -158,4 +158,29 @@ export const MIGRATIONS: readonly Migration[] = [
         BEGIN SELECT RAISE(ABORT, 'audit log is append-only'); END;
     `,
   },
+  {
+    version: 3,
+    name: 'scan-on-push',
+    // One row per scanned manifest: the persistent job (status, lease, backoff) and its result
+    // (scan-store.ts). No foreign key to manifests: a result outlives a re-push of the manifest.
+    sql: `
+      CREATE TABLE image_scans (
+        repo             TEXT NOT NULL,
+        digest           TEXT NOT NULL,
+        status           TEXT NOT NULL,
+        description      TEXT,
+        attempts         INTEGER NOT NULL DEFAULT 0,
+        queued_at        INTEGER NOT NULL,
+        not_before       INTEGER NOT NULL,
+        lease_owner      TEXT,
+        lease_expires_at INTEGER,
+        completed_at     INTEGER,
+        scanner_version  TEXT,
+        advisory_version TEXT,
+        result           TEXT,
+        PRIMARY KEY (repo, digest)
+      ) WITHOUT ROWID;
+      CREATE INDEX image_scans_waiting ON image_scans(status, not_before);
+    `,
+  },
 ]

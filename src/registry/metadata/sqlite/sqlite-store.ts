@@ -13,6 +13,8 @@ import type {
 import type { AuthRepos } from '../auth-store.ts'
 import { MIGRATIONS } from './migrations.ts'
 import { sqliteAuthRepos } from './sqlite-auth-repos.ts'
+import { sqliteScanRepo } from './sqlite-scan-repo.ts'
+import type { ScanRepo } from '../scan-store.ts'
 
 type Row = Record<string, unknown>
 
@@ -63,6 +65,7 @@ export class SqliteStore implements MetadataStore {
   readonly tags: TagRepo
   readonly uploads: UploadRepo
   readonly auth: AuthRepos
+  readonly scans: ScanRepo
   readonly #db: DatabaseSync
   #chain: Promise<unknown> = Promise.resolve()
 
@@ -74,6 +77,7 @@ export class SqliteStore implements MetadataStore {
     migrate(db)
     const q = (sql: string) => db.prepare(sql)
     this.auth = sqliteAuthRepos(db)
+    this.scans = sqliteScanRepo(db)
     const ensureRepo = q('INSERT INTO repositories(name, created_at) VALUES (?, ?) ON CONFLICT DO NOTHING')
 
     this.repositories = {

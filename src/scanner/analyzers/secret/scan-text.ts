@@ -150,5 +150,7 @@ export function redactSecretsIn(text: string, rules: SecretRuleSet): string {
   }
   let out = text
   for (const secret of [...re].sort((a, b) => b.length - a.length)) out = out.split(secret).join(redactSecret(secret))
-  return out
+  // A PEM body spans lines (or is cut short), so it cannot be replaced as one string: hide
+  // everything after a private-key header instead.
+  return out.replace(/(-----BEGIN[ A-Z]{0,40}PRIVATE KEY(?: BLOCK)?-----)[\s\S]*/, '$1****')
 }

@@ -100,6 +100,8 @@ describe('built-in secret rules', () => {
     const out = redactSecretsIn(`/bin/sh -c git clone https://x:${key}@github.com/o/r && DB_PASSWORD=mysecretpassword ./run`, BUILTIN_SECRET_RULES)
     assert.ok(!out.includes(key) && !out.includes('mysecretpassword'), out)
     assert.match(out, /ghp_\*\*\*\*/)
+    const pem = redactSecretsIn(`RUN echo '-----BEGIN OPENSSH PRIVATE KEY-----\n${pemBody}\n-----END OPENSSH PRIVATE KEY-----' > k`, BUILTIN_SECRET_RULES)
+    assert.ok(!pem.includes(pemBody.slice(0, 16)), pem)
   })
 })
 
