@@ -3,7 +3,7 @@ import { after, before, test } from 'node:test'
 import assert from 'node:assert/strict'
 import { join } from 'node:path'
 import { IMAGES_DIR } from '../../src/testkit/repo-paths.ts'
-import { cyclonedxValidator } from '../../src/scanner/report/testing/report-schemas.ts'
+import { cyclonedxValidator, spdxValidator } from '../../src/scanner/report/testing/report-schemas.ts'
 import { cliSandbox, show, type CliSandbox } from './cli-harness.ts'
 
 const ALPINE = `oci:${join(IMAGES_DIR, 'alpine-3.19')}`
@@ -35,6 +35,7 @@ test('sbom --format spdx, json and table describe the same packages', async () =
   assert.equal(spdx.code, 0, show(spdx))
   const doc = JSON.parse(spdx.stdout) as Json
   assert.equal(doc['spdxVersion'], 'SPDX-2.3')
+  assert.equal(spdxValidator()(doc), undefined)
   const json = await box.run(['sbom', ALPINE, '--format', 'json', '--output', join(box.dir, 'inv.json')])
   assert.equal(json.code, 0, show(json))
   const { readFile } = await import('node:fs/promises')
@@ -51,5 +52,23 @@ test('sbom usage errors exit 2', async () => {
   for (const args of [['sbom'], ['sbom', ALPINE, '--format', 'swid'], ['sbom', `oci:${join(IMAGES_DIR, 'multiarch-busybox')}`, '--platform', 'linux/s390x'], ['sbom', `oci:${join(box.dir, 'nothing')}`]]) {
     const r = await box.run(args)
     assert.equal(r.code, 2, `${args.join(' ')}: ${show(r)}`)
+  }
+})
+
+test('SBOMs of images with OS and language packages validate in both formats', async () => {
+  for (const image of ['python-app', 'node-app-on-debian']) {
+    const ref = `oci:${join(IMAGES_DIR, image)}`
+    const spdx = await box.run(['sbom', ref, '--format', 'spdx'])
+    assert.equal(spdx.code, 0, show(spdx))
+    const doc = JSON.parse(spdx.stdout) as Json
+    assert.equal(spdxValidator()(doc), undefined, image)
+    const cdx = await box.run(['sbom', ref, '--format', 'cyclonedx'])
+    assert.equal(cdx.code, 0, show(cdx))
+    const bom = JSON.parse(cdx.stdout) as Json
+    assert.equal(cyclonedxValidator()(bom), undefined, image)
+    // Every package of the SPDX document is in the CycloneDX one too (image and OS entries aside).
+    const spdxPurls = (doc['packages'] as Json[]).flatMap((p) => ((p['externalRefs'] ?? []) as Json[]).map((r) => String(r['referenceLocator']))).filter((p) => !p.startsWith('pkg:oci/'))
+    const cdxPurls = new Set((bom['components'] as Json[]).map((c) => String(c['purl'])))
+    for (const p of spdxPurls) assert.ok(cdxPurls.has(p), `${image}: ${p} in both`)
   }
 })

@@ -61,6 +61,8 @@ export interface AuthConfig {
   readonly bootstrapAdmin?: { readonly user: string; readonly password: string }
 }
 
+import type { ScanningConfig } from '../scanning/scanning-config.ts'
+
 export interface RegistryConfig {
   readonly server: ServerConfig
   readonly storage: StorageConfig
@@ -68,6 +70,8 @@ export interface RegistryConfig {
   readonly limits: LimitsConfig
   readonly log: LogConfig
   readonly auth: AuthConfig
+  /** Scan on push (docs/scan-on-push.md); scanning/scanning-config.ts defaults when absent. */
+  readonly scanning?: ScanningConfig
 }
 
 export const DEFAULT_CONFIG: RegistryConfig = {

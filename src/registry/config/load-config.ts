@@ -12,6 +12,7 @@
 import { readFileSync } from 'node:fs'
 import { DEFAULT_CONFIG, LOG_LEVELS, parseListen, type AuthConfig, type LogLevel, type RegistryConfig } from './config.ts'
 import { parseDuration, parseSize } from './parse-units.ts'
+import { scanningConfig } from '../scanning/scanning-config.ts'
 
 /** The settings every source can provide, as raw values. */
 interface Settings {
@@ -28,6 +29,11 @@ interface Settings {
   tokenTtl?: unknown
   loginPasswordTtl?: unknown
   allowInsecureBasic?: unknown
+  scanOnPush?: unknown
+  advisoryDb?: unknown
+  scanRules?: unknown
+  scanConcurrency?: unknown
+  scanLease?: unknown
 }
 type SettingKey = keyof Settings
 
@@ -46,6 +52,8 @@ export const FLAGS: Readonly<Record<string, SettingKey>> = {
   '--token-ttl': 'tokenTtl',
   '--login-password-ttl': 'loginPasswordTtl',
   '--allow-insecure-basic': 'allowInsecureBasic',
+  '--scan-on-push': 'scanOnPush',
+  '--advisory-db': 'advisoryDb',
 }
 
 const ENV: Readonly<Record<string, SettingKey>> = {
@@ -62,6 +70,8 @@ const ENV: Readonly<Record<string, SettingKey>> = {
   DRYDOCK_TOKEN_TTL: 'tokenTtl',
   DRYDOCK_LOGIN_PASSWORD_TTL: 'loginPasswordTtl',
   DRYDOCK_ALLOW_INSECURE_BASIC: 'allowInsecureBasic',
+  DRYDOCK_SCAN_ON_PUSH: 'scanOnPush',
+  DRYDOCK_ADVISORY_DB: 'advisoryDb',
 }
 
 export interface ParsedArgs {
@@ -131,6 +141,11 @@ function fromFile(path: string): Settings {
     tokenTtl: section('auth')['tokenTtl'],
     loginPasswordTtl: section('auth')['loginPasswordTtl'],
     allowInsecureBasic: section('auth')['allowInsecureBasic'],
+    scanOnPush: section('scanning')['scanOnPush'],
+    advisoryDb: section('scanning')['advisoryDb'],
+    scanRules: section('scanning')['repositories'],
+    scanConcurrency: section('scanning')['concurrency'],
+    scanLease: section('scanning')['lease'],
   }
   return Object.fromEntries(Object.entries(all).filter(([, v]) => v !== undefined))
 }
@@ -169,6 +184,7 @@ export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv = pro
     },
     log: { level: logLevel as LogLevel },
     auth: authConfig(s, env),
+    scanning: scanningConfig(s),
   }
 }
 

@@ -1,35 +1,12 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { createRequire } from 'node:module'
-import { readFileSync } from 'node:fs'
-import { dirname, join } from 'node:path'
-import { Ajv } from 'ajv'
-import addFormatsModule from 'ajv-formats'
 import { digestOf } from '../../oci/digest.ts'
 import type { PackageRecord } from '../model/package.ts'
 import { toCycloneDx } from './cyclonedx.ts'
 import { toSpdx } from './spdx.ts'
+import { cyclonedxValidator, spdxValidator } from '../report/testing/report-schemas.ts'
 import { normalizeLicense } from './licenses.ts'
-import parseExpression from 'spdx-expression-parse'
-import { REPO_ROOT } from '../../testkit/repo-paths.ts'
 import type { SbomContext, SbomInput } from './sbom-input.ts'
-
-const require = createRequire(import.meta.url)
-// The published CycloneDX schemas, as shipped by the CycloneDX project's own npm library.
-const cdxSchemaDir = join(dirname(require.resolve('@cyclonedx/cyclonedx-library/package.json')), 'res', 'schema')
-const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv
-
-function cdxValidator(): (doc: unknown) => string | undefined {
-  const ajv = new Ajv({ strict: false, allErrors: true })
-  addFormats(ajv)
-  for (const f of ['spdx.SNAPSHOT.schema.json', 'jsf-0.82.SNAPSHOT.schema.json', 'cryptography-defs.SNAPSHOT.schema.json']) {
-    // bom-1.6 refers to its siblings by their SNAPSHOT file names: register them under those.
-    const schema = JSON.parse(readFileSync(join(cdxSchemaDir, f), 'utf8')) as { $id: string }
-    ajv.addSchema({ ...schema, $id: `http://cyclonedx.org/schema/${f}` })
-  }
-  const validate = ajv.compile(JSON.parse(readFileSync(join(cdxSchemaDir, 'bom-1.6.SNAPSHOT.schema.json'), 'utf8')) as object)
-  return (doc) => (validate(doc) ? undefined : ajv.errorsText(validate.errors))
-}
 
 const diffId = digestOf('layer-1')
 const ctx: SbomContext = { now: new Date('2026-01-02T03:04:05.678Z'), uuid: '3e671687-395b-41f5-a30f-a58921a69b79', toolName: 'drydock', toolVersion: '0.1.0' }
@@ -69,25 +46,8 @@ test('the CycloneDX schema check really rejects a broken document', () => {
   assert.notEqual(cdxValidator()(broken), undefined)
 })
 
-function spdxErrors(doc: Record<string, unknown>): string | undefined {
-  const ajv = new Ajv({ strict: false, allErrors: true })
-  const schema = JSON.parse(readFileSync(join(REPO_ROOT, 'test', 'schemas', 'spdx-2.3-document.schema.json'), 'utf8')) as object
-  const validate = ajv.compile(schema)
-  if (!validate(doc)) return ajv.errorsText(validate.errors)
-  // What the JSON schema cannot say: licence fields are SPDX expressions whose LicenseRefs are defined.
-  const defined = new Set(((doc['hasExtractedLicensingInfos'] ?? []) as Array<{ licenseId: string }>).map((e) => e.licenseId))
-  for (const p of doc['packages'] as Array<Record<string, string>>) {
-    const lic = p['licenseDeclared']
-    if (lic === undefined || lic === 'NOASSERTION' || lic === 'NONE') continue
-    try {
-      parseExpression(lic)
-    } catch {
-      return `${p['SPDXID']}: licenseDeclared '${lic}' is not an SPDX expression`
-    }
-    for (const ref of lic.match(/LicenseRef-[A-Za-z0-9.-]+/g) ?? []) if (!defined.has(ref)) return `${ref} is not defined`
-  }
-  return undefined
-}
+const spdxErrors = (doc: unknown): string | undefined => spdxValidator()(doc)
+const cdxValidator = cyclonedxValidator
 
 test('SPDX 2.3 output validates against the SPDX 2.3 document structure', () => {
   assert.equal(spdxErrors(toSpdx(input, ctx)), undefined)

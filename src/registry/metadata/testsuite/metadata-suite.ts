@@ -8,6 +8,8 @@ import { describe, it } from 'node:test'
 import { digestOf, type Digest } from '../../../oci/digest.ts'
 import type { RepositoryName, Tag } from '../../../oci/reference.ts'
 import type { ManifestRecord, MetadataStore } from '../store.ts'
+import { authSuiteCases } from './auth-suite.ts'
+import { runScanSuite } from './scan-suite.ts'
 
 export interface StoreFixture {
   readonly store: MetadataStore
@@ -122,5 +124,8 @@ export function runMetadataSuite(name: string, make: () => Promise<StoreFixture>
       assert.equal((await s.tags.list(repo('r'), { n: 100 })).length, 10)
       await s.ping()
     }))
+
+    authSuiteCases(withStore)
   })
+  runScanSuite(name, withStore)
 }

@@ -58,3 +58,40 @@ function compileCyclonedx(): Validator {
   const validate = ajv.compile(JSON.parse(readFileSync(join(cdxSchemaDir, 'bom-1.6.SNAPSHOT.schema.json'), 'utf8')) as object)
   return (doc) => (validate(doc) ? undefined : ajv.errorsText(validate.errors))
 }
+
+let spdx: Validator | undefined
+
+/**
+ * SPDX 2.3 documents: the structure (test/schemas/spdx-2.3-document.schema.json, transcribed from
+ * the SPDX 2.3 JSON schema), plus what a JSON schema cannot say: every licence field is an SPDX
+ * expression and every LicenseRef it names is defined in hasExtractedLicensingInfos.
+ */
+export function spdxValidator(): Validator {
+  spdx ??= compileSpdx()
+  return spdx
+}
+
+function compileSpdx(): Validator {
+  const ajv = new Ajv({ strict: false, allErrors: true })
+  const schemaFile = join(dirname(require.resolve('../../../../package.json')), 'test', 'schemas', 'spdx-2.3-document.schema.json')
+  const validate = ajv.compile(JSON.parse(readFileSync(schemaFile, 'utf8')) as object)
+  const parseExpression = require('spdx-expression-parse') as (s: string) => unknown
+  return (doc) => {
+    if (!validate(doc)) return ajv.errorsText(validate.errors)
+    const d = doc as { hasExtractedLicensingInfos?: Array<{ licenseId: string }>; packages?: Array<Record<string, unknown>> }
+    const defined = new Set((d.hasExtractedLicensingInfos ?? []).map((e) => e.licenseId))
+    for (const p of d.packages ?? []) {
+      for (const field of ['licenseDeclared', 'licenseConcluded'] as const) {
+        const lic = p[field]
+        if (typeof lic !== 'string' || lic === 'NOASSERTION' || lic === 'NONE') continue
+        try {
+          parseExpression(lic)
+        } catch {
+          return `${String(p['SPDXID'])}: ${field} '${lic}' is not an SPDX license expression`
+        }
+        for (const ref of lic.match(/LicenseRef-[A-Za-z0-9.-]+/g) ?? []) if (!defined.has(ref)) return `${ref} is used but not defined`
+      }
+    }
+    return undefined
+  }
+}
