@@ -25,7 +25,11 @@ COPY --from=build /app /app
 `
 
 function lint(cwd: string, ...args: string[]): { code: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(NODE_BIN, [MAIN, 'lint', ...args], { cwd, encoding: 'utf8', timeout: 60_000 })
+  return lintWithInput(cwd, undefined, ...args)
+}
+
+function lintWithInput(cwd: string, input: string | undefined, ...args: string[]): { code: number | null; stdout: string; stderr: string } {
+  const r = spawnSync(NODE_BIN, [MAIN, 'lint', ...args], { cwd, encoding: 'utf8', timeout: 60_000, ...(input !== undefined ? { input } : {}) })
   return { code: r.status, stdout: r.stdout, stderr: r.stderr }
 }
 
@@ -78,6 +82,12 @@ describe('drydock lint (process)', () => {
     const ids = new Set((JSON.parse(critical.stdout) as { findings: { id: string }[] }).findings.map((f) => f.id))
     assert.deepEqual([...ids], ['CIS-DI-0010'])
     assert.equal(lint(dir, 'clean.Dockerfile', '--exit-code', '4').code, 0)
+  })
+
+  it('reads the Dockerfile from stdin with -', () => {
+    const r = lintWithInput(dir, 'FROM alpine:latest\nUSER 1000\nHEALTHCHECK CMD true\n', '-', '--format', 'json', '--exit-code', '5')
+    assert.equal(r.code, 5, r.stderr)
+    assert.deepEqual((JSON.parse(r.stdout) as { findings: { id: string }[] }).findings.map((f) => f.id), ['DKL-DI-0006'])
   })
 
   it('usage errors exit 2', () => {

@@ -8,7 +8,7 @@ import { TOOL_VERSION } from '../tool-info.ts'
 
 const HELP = `Usage: drydock lint [DOCKERFILE] [options]
 
-Checks a Dockerfile (default ./Dockerfile), every build stage, for insecure practice:
+Checks a Dockerfile (default ./Dockerfile; - reads stdin), every build stage, for insecure practice:
 secrets in ENV/ARG/LABEL, root user, no HEALTHCHECK, unpinned base images, ADD of URLs,
 curl | sh, apt-get without --no-install-recommends, package caches, sudo, port 22.
 
@@ -53,15 +53,7 @@ export async function run(argv: readonly string[]): Promise<number> {
   const ignored = new Set(splitList(v.ignore))
 
   const { MAX_DOCKERFILE_BYTES } = await import('../../scanner/misconfig/dockerfile/parse-dockerfile.ts')
-  let content: string
-  try {
-    const st = await stat(path)
-    if (!st.isFile()) throw new Error('not a regular file')
-    if (st.size > MAX_DOCKERFILE_BYTES) throw new Error(`larger than ${MAX_DOCKERFILE_BYTES} bytes`)
-    content = await readFile(path, 'utf8')
-  } catch (err) {
-    throw new UsageError(`cannot read Dockerfile '${path}': ${err instanceof Error ? err.message : String(err)}`)
-  }
+  const content = path === '-' ? await readStdin(MAX_DOCKERFILE_BYTES) : await readDockerfile(path, MAX_DOCKERFILE_BYTES)
   const { checkDockerfile } = await import('../../scanner/misconfig/dockerfile/check-dockerfile.ts')
   const findings = checkDockerfile(content, path).filter((f) => !ignored.has(f.id) && (wanted.length === 0 || wanted.includes(f.severity)))
 
@@ -76,4 +68,26 @@ export async function run(argv: readonly string[]): Promise<number> {
   }
   await writeOutput(text, v.output)
   return findings.length > 0 ? exitCode : EXIT.ok
+}
+
+async function readDockerfile(path: string, max: number): Promise<string> {
+  try {
+    const st = await stat(path)
+    if (!st.isFile()) throw new Error('not a regular file')
+    if (st.size > max) throw new Error(`larger than ${max} bytes`)
+    return await readFile(path, 'utf8')
+  } catch (err) {
+    throw new UsageError(`cannot read Dockerfile '${path}': ${err instanceof Error ? err.message : String(err)}`)
+  }
+}
+
+async function readStdin(max: number): Promise<string> {
+  const chunks: Buffer[] = []
+  let size = 0
+  for await (const chunk of process.stdin as AsyncIterable<Buffer>) {
+    size += chunk.length
+    if (size > max) throw new UsageError(`Dockerfile on stdin is larger than ${max} bytes`)
+    chunks.push(chunk)
+  }
+  return Buffer.concat(chunks).toString('utf8')
 }

@@ -1,0 +1,71 @@
+/**
+ * One scan of one manifest in the registry's own storage: every image it names (each platform
+ * of an index) is analysed through the layer cache, matched against the advisory DB and secret-
+ * scanned. The outcome is classified for the queue:
+ *  - UNSUPPORTED_IMAGE: not an image (an artifact, an unknown layer media type);
+ *  - FAILED (permanent): the content is broken (corrupt layer, bad tar, limits), retrying can't help;
+ *  - anything else throws and the worker retries it with backoff (I/O errors, a busy DB).
+ */
+import { isImageError } from '../../scanner/image/image-errors.ts'
+import type { RegistryContentProvider } from '../../scanner/image/source.ts'
+import type { LayerCache } from '../../scanner/cache/layer-cache.ts'
+import type { AdvisoryProvider } from '../../scanner/vuln/db/advisory-provider.ts'
+import { SCAN_RESULT_KIND, SCAN_RESULT_SCHEMA, type ScanResultDocument, type ScannedImage } from './scan-result.ts'
+
+export interface ScanContext {
+  readonly content: RegistryContentProvider
+  readonly advisories: AdvisoryProvider
+  readonly cache: LayerCache
+  readonly toolName: string
+  readonly toolVersion: string
+  readonly now: () => Date
+}
+
+export type ScanRun =
+  | { readonly status: 'COMPLETE'; readonly result: ScanResultDocument }
+  | { readonly status: 'FAILED' | 'UNSUPPORTED_IMAGE'; readonly description: string }
+
+const UNSUPPORTED = new Set(['UNSUPPORTED_MEDIA_TYPE'])
+const PERMANENT = new Set(['DIGEST_MISMATCH', 'LAYER_CORRUPT', 'TAR_INVALID', 'TAR_TRUNCATED', 'LIMIT_EXCEEDED', 'IMAGE_NOT_FOUND', 'PLATFORM_NOT_FOUND', 'SOURCE_INVALID'])
+
+function platformOf(p: { os: string; architecture: string; variant?: string } | undefined): string | undefined {
+  return p ? [p.os, p.architecture, p.variant].filter(Boolean).join('/') : undefined
+}
+
+export async function runScan(ctx: ScanContext, repo: string, digest: string, signal: AbortSignal): Promise<ScanRun> {
+  const { openRegistryStorage } = await import('../../scanner/image/registry-storage/registry-storage-store.ts')
+  const { analyzeResolvedImage } = await import('../../scanner/pipeline/analyze-image.ts')
+  const { builtinAnalyzers } = await import('../../scanner/analyzers/builtin.ts')
+  const { scanImage } = await import('../../scanner/scan/scan-image.ts')
+  const { scanImageSecrets } = await import('../../scanner/analyzers/secret/scan-image-secrets.ts')
+  const source = openRegistryStorage(ctx.content, repo, digest)
+  try {
+    const images: ScannedImage[] = []
+    for (const resolved of await source.resolve({ platform: 'all', signal })) {
+      const inventory = await analyzeResolvedImage(source, resolved, { analyzers: builtinAnalyzers, cache: ctx.cache, signal })
+      const now = ctx.now()
+      const { report } = await scanImage({
+        inventory: async () => inventory,
+        provider: ctx.advisories,
+        policy: {},
+        meta: { toolName: ctx.toolName, toolVersion: ctx.toolVersion, now },
+      })
+      const secrets = await scanImageSecrets(source, inventory, { signal })
+      const platform = platformOf(resolved.platform)
+      images.push({ ...(platform ? { platform } : {}), manifestDigest: resolved.manifestDigest, report, secrets })
+    }
+    return {
+      status: 'COMPLETE',
+      result: {
+        kind: SCAN_RESULT_KIND, schemaVersion: SCAN_RESULT_SCHEMA, digest, scannerVersion: ctx.toolVersion,
+        advisoryVersion: ctx.advisories.updatedAt ?? 'unknown', images,
+      },
+    }
+  } catch (err) {
+    if (isImageError(err) && UNSUPPORTED.has(err.code)) return { status: 'UNSUPPORTED_IMAGE', description: err.message }
+    if (isImageError(err) && PERMANENT.has(err.code)) return { status: 'FAILED', description: `${err.code}: ${err.message}` }
+    throw err
+  } finally {
+    await source.close()
+  }
+}

@@ -1,0 +1,102 @@
+/**
+ * Scan on push, assembled: decides per repository whether a pushed manifest is scanned
+ * (scanning-config.ts), queues it durably before the push is answered, and owns the worker that
+ * runs the queue with the advisory DB and the layer cache under the data dir. The advisory DB is
+ * opened on first use; without one configured, scans end FAILED and say so.
+ */
+import { join, resolve } from 'node:path'
+import type { Digest } from '../../oci/digest.ts'
+import type { RepositoryName } from '../../oci/reference.ts'
+import type { LayerCache } from '../../scanner/cache/layer-cache.ts'
+import type { RegistryContentProvider } from '../../scanner/image/source.ts'
+import type { AdvisoryProvider } from '../../scanner/vuln/db/advisory-provider.ts'
+import type { ScanRecord } from '../metadata/scan-store.ts'
+import type { MetadataStore } from '../metadata/store.ts'
+import type { Clock } from '../ports.ts'
+import { runScan, type ScanRun } from './run-scan.ts'
+import { resolveScanOnPush, type ScanningConfig } from './scanning-config.ts'
+import { ScanWorker, type ScanWorkerLog } from './scan-worker.ts'
+
+export interface ScanServiceDeps {
+  readonly store: MetadataStore
+  readonly config: ScanningConfig
+  readonly dataDir: string
+  readonly clock: Clock
+  readonly content: RegistryContentProvider
+  readonly log: ScanWorkerLog
+  readonly toolVersion: string
+}
+
+/** Most manifests one repository rescan queues. */
+const MAX_RESCAN = 10_000
+
+export class ScanService {
+  readonly #d: ScanServiceDeps
+  readonly #worker: ScanWorker
+  #advisories: AdvisoryProvider & { close(): void } | undefined
+  #cache: LayerCache | undefined
+
+  constructor(deps: ScanServiceDeps) {
+    this.#d = deps
+    this.#worker = new ScanWorker({ store: deps.store, config: deps.config, clock: deps.clock, log: deps.log, scan: (r, d, s) => this.#scan(r, d, s) })
+  }
+
+  get config(): ScanningConfig {
+    return this.#d.config
+  }
+
+  start(): void {
+    this.#worker.start()
+  }
+
+  async stop(): Promise<void> {
+    await this.#worker.stop()
+    this.#advisories?.close()
+    this.#advisories = undefined
+  }
+
+  /** The push observer: queues the scan when the repository scans on push. Never fails the push. */
+  async onManifestPushed(repo: RepositoryName, digest: Digest): Promise<void> {
+    if (!resolveScanOnPush(this.#d.config, repo)) return
+    try {
+      await this.request(repo, digest)
+    } catch (err) {
+      this.#d.log.error({ err, repo, digest }, 'could not queue scan on push')
+    }
+  }
+
+  /** Queues (or re-queues) a scan by hand. */
+  async request(repo: RepositoryName, digest: Digest): Promise<void> {
+    await this.#d.store.scans.enqueue(repo, digest, this.#d.clock.now())
+    this.#worker.wake()
+  }
+
+  /** Re-queues every manifest of the repository; returns how many. */
+  async rescanRepository(repo: RepositoryName): Promise<number> {
+    const digests = await this.#d.store.scans.manifestsOf(repo, MAX_RESCAN)
+    for (const d of digests) await this.#d.store.scans.enqueue(repo, d, this.#d.clock.now())
+    this.#worker.wake()
+    return digests.length
+  }
+
+  status(repo: RepositoryName, digest: Digest): Promise<ScanRecord | undefined> {
+    return this.#d.store.scans.get(repo, digest)
+  }
+
+  async #scan(repo: string, digest: string, signal: AbortSignal): Promise<ScanRun> {
+    const file = this.#d.config.advisoryDb
+    if (file === undefined) return { status: 'FAILED', description: 'no advisory database configured (scanning.advisoryDb / --advisory-db)' }
+    if (!this.#advisories) {
+      const { SqliteAdvisoryProvider } = await import('../../scanner/vuln/db/sqlite-provider.ts')
+      this.#advisories = new SqliteAdvisoryProvider(resolve(file))
+    }
+    if (!this.#cache) {
+      const { FsLayerCache } = await import('../../scanner/cache/fs-layer-cache.ts')
+      this.#cache = new FsLayerCache(join(resolve(this.#d.dataDir), 'scan-cache'))
+    }
+    return runScan({
+      content: this.#d.content, advisories: this.#advisories, cache: this.#cache,
+      toolName: 'drydock', toolVersion: this.#d.toolVersion, now: () => this.#d.clock.now(),
+    }, repo, digest, signal)
+  }
+}
