@@ -52,6 +52,34 @@ export const commands = {
     summary: 'check a Dockerfile for misconfigurations and secrets',
     load: () => import('./commands/lint.ts'),
   },
+  user: {
+    summary: 'manage users of a registry (or bootstrap the first admin)',
+    load: () => import('./commands/user.ts'),
+  },
+  org: {
+    summary: 'manage organizations and repository visibility',
+    load: () => import('./commands/org.ts'),
+  },
+  team: {
+    summary: 'manage teams, members and their roles',
+    load: () => import('./commands/team.ts'),
+  },
+  robot: {
+    summary: 'manage robot accounts for CI and deployments',
+    load: () => import('./commands/robot.ts'),
+  },
+  token: {
+    summary: 'create, list and revoke personal access tokens',
+    load: () => import('./commands/token.ts'),
+  },
+  'login-password': {
+    summary: 'print a short-lived password for docker login',
+    load: () => import('./commands/login-password.ts'),
+  },
+  audit: {
+    summary: 'query or export the registry audit log',
+    load: () => import('./commands/audit.ts'),
+  },
 } as const satisfies Record<string, CommandEntry>
 
 export type CommandName = keyof typeof commands

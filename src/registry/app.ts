@@ -19,6 +19,9 @@ import { installSecurityHeaders } from './http/security-headers.ts'
 import type { MetadataStore } from './metadata/store.ts'
 import { systemClock, uuidGenerator, type Clock, type IdGenerator } from './ports.ts'
 import type { StorageDriver } from './storage/driver.ts'
+import { pushObserver, registerScanning } from './scanning/register-scanning.ts'
+import type { Digest } from '../oci/digest.ts'
+import type { RepositoryName } from '../oci/reference.ts'
 
 export interface AppDeps {
   readonly store: MetadataStore
@@ -27,6 +30,8 @@ export interface AppDeps {
   readonly ids?: IdGenerator
   /** Run periodic jobs (upload purge) while the app is ready; off by default (tests drive them). */
   readonly jobs?: boolean
+  /** Told about every stored manifest (scan on push binds it in buildApp). */
+  readonly onManifestPushed?: (repo: RepositoryName, digest: Digest) => Promise<void>
 }
 
 export interface RegistryServices {
@@ -52,7 +57,7 @@ export function buildServices(config: RegistryConfig, deps: AppDeps): RegistrySe
     uploads: new UploadService({
       driver: deps.driver, store: deps.store, blobs, clock, ids: deps.ids ?? uuidGenerator, expiryMs: config.uploads.expiryMs,
     }),
-    manifests: new ManifestService({ store: deps.store, blobs, clock }),
+    manifests: new ManifestService({ store: deps.store, blobs, clock, ...(deps.onManifestPushed ? { onPushed: deps.onManifestPushed } : {}) }),
     tags: new TagService(deps.store),
     referrers: new ReferrersService(deps.store),
   }
@@ -85,7 +90,14 @@ export function buildApp(config: RegistryConfig, deps: AppDeps): FastifyInstance
   app.removeAllContentTypeParsers()
   app.addContentTypeParser('*', (_request, _payload, done) => done(null, undefined))
 
-  const services = buildServices(config, deps)
+  const scanObserver = pushObserver()
+  const services = buildServices(config, {
+    ...deps,
+    onManifestPushed: async (repo, digest) => {
+      await deps.onManifestPushed?.(repo, digest)
+      await scanObserver.onManifestPushed(repo, digest)
+    },
+  })
   app.decorate('drydock', services)
   installSecurityHeaders(app)
   installErrorHandler(app)
@@ -94,7 +106,9 @@ export function buildApp(config: RegistryConfig, deps: AppDeps): FastifyInstance
   })
   registerHealthRoutes(app, deps)
   // Access control (docs/auth.md): a no-op gate while auth is off.
-  registerAuth(app, config, { store: deps.store, clock: deps.clock ?? systemClock })
+  const auth = registerAuth(app, config, { store: deps.store, clock: deps.clock ?? systemClock })
+  // Scan on push and the findings API (docs/scan-on-push.md).
+  registerScanning(app, config, { store: deps.store, clock: deps.clock ?? systemClock, services, observer: scanObserver, auth })
   registerOciRoutes(app, { ...services, maxManifestBytes: config.limits.maxManifestBytes })
 
   if (deps.jobs) {

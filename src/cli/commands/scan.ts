@@ -28,6 +28,9 @@ Options:
   --cache-dir DIR        layer cache directory (default $DRYDOCK_CACHE_DIR or ~/.cache/drydock)
   --max-db-age DAYS      warn when the advisory data is older (default ${DEFAULT_MAX_DB_AGE_DAYS})
   --offline              never use the network (registry images are refused)
+  --from-registry URL    read the result the Drydock registry at URL stored on push instead of
+                         scanning here (IMAGE is REPO[:TAG|@DIGEST]; token in DRYDOCK_TOKEN)
+  --wait SECONDS         with --from-registry: how long to wait for a pending scan (default 300)
 
 Exit codes: 0 ok, N (--exit-code) findings remain, 2 usage error or missing DB,
 3 registry unreachable, 70 internal error.
@@ -46,6 +49,8 @@ const OPTIONS = {
   'cache-dir': { type: 'string' },
   'max-db-age': { type: 'string' },
   offline: { type: 'boolean' },
+  'from-registry': { type: 'string' },
+  wait: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const
 
@@ -88,6 +93,18 @@ export async function run(argv: readonly string[]): Promise<number> {
   }
 
   const now = new Date()
+  if (v['from-registry'] !== undefined) {
+    const { fetchStoredScan } = await import('../stored-scan.ts')
+    const token = process.env['DRYDOCK_TOKEN']
+    const stored = await fetchStoredScan(v['from-registry'], ref, {
+      ...(v.platform !== undefined ? { platform: v.platform } : {}),
+      ...(token ? { token } : {}),
+      waitMs: intOption(v.wait, 'wait', 300, 86_400) * 1000,
+      policy: { severities, ignoreUnfixed: v['ignore-unfixed'] === true, exitCode, ignoreRules, vex, now },
+    })
+    await writeReport(formatter.format(stored.report, { now, color: v.output === undefined && process.stdout.isTTY === true && process.env['NO_COLOR'] === undefined }), v.output)
+    return stored.exitCode
+  }
   const { provider, staleWarning } = openAdvisoryDb(dbFile(v.db), maxAge, now)
   if (staleWarning !== undefined) process.stderr.write(`drydock: warning: ${staleWarning}\n`)
   const { parseImageSource } = await import('../../scanner/image/parse-image-source.ts')

@@ -13,6 +13,12 @@ Options (environment variable in brackets):
   --upload-purge-interval DURATION  how often expired uploads are purged [DRYDOCK_UPLOAD_PURGE_INTERVAL] (default 10m)
   --max-manifest-size SIZE       largest manifest accepted [DRYDOCK_MAX_MANIFEST_SIZE] (default 4MiB)
   --log-level LEVEL              fatal|error|warn|info|debug|trace|silent [DRYDOCK_LOG_LEVEL] (default info)
+  --auth auto|on|off             access control [DRYDOCK_AUTH] (default auto: on once a user exists; docs/auth.md)
+  --auth-service NAME            service name in the token challenge [DRYDOCK_AUTH_SERVICE] (default drydock)
+  --token-ttl DURATION           lifetime of registry tokens [DRYDOCK_TOKEN_TTL] (default 5m)
+  --login-password-ttl DURATION  lifetime of \`drydock login-password\` passwords [DRYDOCK_LOGIN_PASSWORD_TTL] (default 12h)
+  --allow-insecure-basic BOOL    accept passwords over plain HTTP from non-loopback clients [DRYDOCK_ALLOW_INSECURE_BASIC] (default false)
+  The first admin: DRYDOCK_ADMIN_USER and DRYDOCK_ADMIN_PASSWORD (created at start if missing).
 `
 
 export async function run(argv: readonly string[]): Promise<number> {

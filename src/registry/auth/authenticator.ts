@@ -48,7 +48,8 @@ export class Authenticator {
     }
     const outcome = await this.#check(username, secret)
     if ('failure' in outcome) {
-      this.#throttle.failed(keys)
+      // A correct secret that has expired or been revoked is not a guess: it does not count.
+      if (outcome.message === undefined) this.#throttle.failed(keys)
       await audit('login.failure', { reason: outcome.failure })
       throw new RegistryError('UNAUTHORIZED', outcome.message ?? 'invalid username or password')
     }

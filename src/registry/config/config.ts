@@ -61,7 +61,7 @@ export interface AuthConfig {
   readonly bootstrapAdmin?: { readonly user: string; readonly password: string }
 }
 
-import type { ScanningConfig } from '../scanning/scanning-config.ts'
+import { DEFAULT_SCANNING, type ScanningConfig } from '../scanning/scanning-config.ts'
 
 export interface RegistryConfig {
   readonly server: ServerConfig
@@ -89,6 +89,7 @@ export const DEFAULT_CONFIG: RegistryConfig = {
     allowInsecureBasic: false,
     lockoutThreshold: 5,
   },
+  scanning: DEFAULT_SCANNING,
 }
 
 /** Splits `HOST:PORT` (IPv6 in brackets). Throws on anything else. */

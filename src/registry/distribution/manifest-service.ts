@@ -17,6 +17,11 @@ export interface ManifestDeps {
   readonly store: MetadataStore
   readonly blobs: BlobService
   readonly clock: Clock
+  /**
+   * Observer called after a manifest is stored, before the PUT is answered (scan on push queues
+   * its job here, so the job is durable when the client sees 201). It must not throw.
+   */
+  readonly onPushed?: (repo: RepositoryName, digest: Digest) => Promise<void>
 }
 
 export interface PutResult {
@@ -87,6 +92,7 @@ export class ManifestService {
       await tx.manifests.put(record)
       if (ref.kind === 'tag') await tx.tags.put(repo, ref.tag, digest, now)
     })
+    await this.#d.onPushed?.(repo, digest)
     return { digest, ...(m.subject ? { subject: m.subject.digest } : {}) }
   }
 

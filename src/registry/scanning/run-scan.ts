@@ -6,6 +6,8 @@
  *  - FAILED (permanent): the content is broken (corrupt layer, bad tar, limits), retrying can't help;
  *  - anything else throws and the worker retries it with backoff (I/O errors, a busy DB).
  */
+import { parseManifest } from '../../oci/manifest.ts'
+import { layerCompression, MediaType } from '../../oci/media-types.ts'
 import { isImageError } from '../../scanner/image/image-errors.ts'
 import type { RegistryContentProvider } from '../../scanner/image/source.ts'
 import type { LayerCache } from '../../scanner/cache/layer-cache.ts'
@@ -28,6 +30,26 @@ export type ScanRun =
 const UNSUPPORTED = new Set(['UNSUPPORTED_MEDIA_TYPE'])
 const PERMANENT = new Set(['DIGEST_MISMATCH', 'LAYER_CORRUPT', 'TAR_INVALID', 'TAR_TRUNCATED', 'LIMIT_EXCEEDED', 'IMAGE_NOT_FOUND', 'PLATFORM_NOT_FOUND', 'SOURCE_INVALID'])
 
+const IMAGE_CONFIGS = new Set<string>([MediaType.ociConfig, MediaType.dockerConfig])
+
+/**
+ * Why a manifest is not a scannable image, or undefined when it is one (or an index, whose
+ * children are checked as they are resolved). ECR reports such artifacts as UNSUPPORTED_IMAGE.
+ */
+export function unsupportedReason(bytes: Uint8Array, mediaType: string | undefined): string | undefined {
+  let m
+  try {
+    m = parseManifest(bytes, mediaType)
+  } catch (err) {
+    return `not a valid image manifest: ${(err as Error).message}`
+  }
+  if (m.kind === 'index') return undefined
+  if (!IMAGE_CONFIGS.has(m.config.mediaType)) return `not a container image: config media type ${m.config.mediaType}${m.artifactType ? ` (artifact ${m.artifactType})` : ''}`
+  const odd = m.layers.find((l) => layerCompression(l.mediaType) === undefined)
+  if (odd) return `unsupported layer media type ${odd.mediaType}`
+  return undefined
+}
+
 function platformOf(p: { os: string; architecture: string; variant?: string } | undefined): string | undefined {
   return p ? [p.os, p.architecture, p.variant].filter(Boolean).join('/') : undefined
 }
@@ -38,10 +60,17 @@ export async function runScan(ctx: ScanContext, repo: string, digest: string, si
   const { builtinAnalyzers } = await import('../../scanner/analyzers/builtin.ts')
   const { scanImage } = await import('../../scanner/scan/scan-image.ts')
   const { scanImageSecrets } = await import('../../scanner/analyzers/secret/scan-image-secrets.ts')
+  const root = await ctx.content.getManifest(repo, digest, { signal })
+  if (!root) return { status: 'FAILED', description: `manifest ${digest} is no longer in ${repo}` }
+  const rootReason = unsupportedReason(root.bytes, root.mediaType)
+  if (rootReason) return { status: 'UNSUPPORTED_IMAGE', description: rootReason }
   const source = openRegistryStorage(ctx.content, repo, digest)
   try {
     const images: ScannedImage[] = []
     for (const resolved of await source.resolve({ platform: 'all', signal })) {
+      const child = resolved.manifestDigest === digest ? undefined : await ctx.content.getManifest(repo, resolved.manifestDigest, { signal })
+      const childReason = child && unsupportedReason(child.bytes, child.mediaType)
+      if (childReason) return { status: 'UNSUPPORTED_IMAGE', description: `${resolved.manifestDigest}: ${childReason}` }
       const inventory = await analyzeResolvedImage(source, resolved, { analyzers: builtinAnalyzers, cache: ctx.cache, signal })
       const now = ctx.now()
       const { report } = await scanImage({

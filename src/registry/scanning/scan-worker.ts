@@ -76,6 +76,8 @@ export class ScanWorker {
         const wait = due === undefined ? MAX_IDLE_MS : Math.max(0, Math.min(MAX_IDLE_MS, due.getTime() - this.#d.clock.now().getTime()))
         await new Promise<void>((resolve) => {
           const timer = setTimeout(resolve, wait)
+          // The server's sockets keep the process alive, not an idle scan queue.
+          timer.unref()
           this.#wakeUp = () => {
             clearTimeout(timer)
             resolve()

@@ -9,6 +9,7 @@
  */
 import type { Digest } from '../../oci/digest.ts'
 import type { OsCandidate, OsInfo, OwnedFiles, PackageRecord, Unknown } from '../model/package.ts'
+import type { SecretFinding } from './secret/secret-finding.ts'
 
 export interface FileMeta {
   /** Path inside the image, normalised, no leading slash. */
@@ -36,6 +37,11 @@ export interface AnalysisResult {
   /** Installed-file lists kept apart from their packages (dpkg *.list); joined by the pipeline. */
   readonly ownedFiles?: readonly OwnedFiles[]
   readonly unknowns?: readonly Unknown[]
+  /**
+   * Secrets found in this file (the secret analyzer), already redacted. Unlike packages, they are
+   * kept for files a later layer deletes or replaces: the bytes still ship in the image.
+   */
+  readonly secrets?: readonly SecretFinding[]
 }
 
 export interface Analyzer {

@@ -32,7 +32,7 @@ const OPAQUE = '.wh..wh..opq'
 const HARDLINK_KEEP_BYTES = 64 * 1024 * 1024
 
 function isEmptyResult(r: AnalysisResult | undefined): r is undefined {
-  return r === undefined || (r.os === undefined && r.osCandidate === undefined && !r.packages?.length && !r.ownedFiles?.length && !r.unknowns?.length)
+  return r === undefined || (r.os === undefined && r.osCandidate === undefined && !r.packages?.length && !r.ownedFiles?.length && !r.unknowns?.length && !r.secrets?.length)
 }
 
 async function readBody(entry: TarEntry): Promise<Buffer> {

@@ -3,11 +3,16 @@
  * layer either takes the cached analysis (keyed by diff_id + analyzers + limits) or streams the
  * blob through decompression and the walker, a few layers at a time, and finally merges the
  * layers with the applier. Nothing is extracted to disk and no layer is held in memory.
+ *
+ * With `secrets` set, the secret analyzer runs in the same walk (one pass over the blobs) and the
+ * inventory carries the image's secret findings (see secret-pass.ts).
  */
 import type { Descriptor, Platform } from '../../oci/descriptor.ts'
 import type { Digest } from '../../oci/digest.ts'
 import { layerCompression } from '../../oci/media-types.ts'
 import type { Analyzer } from '../analyzers/analyzer.ts'
+import type { SecretScanOptions } from '../analyzers/secret/secret-analyzer.ts'
+import type { SecretFinding } from '../analyzers/secret/secret-finding.ts'
 import { layerCacheKey, type LayerCache } from '../cache/layer-cache.ts'
 import { applyLayers, type LayerFileIndex } from '../image/apply-layers.ts'
 import { ImageError } from '../image/image-errors.ts'
@@ -18,6 +23,7 @@ import { withDefaultLimits, type ScanLimits } from '../image/scan-limits.ts'
 import type { ImageConfig, ImageSource, PlatformSpec, ResolvedImage } from '../image/source.ts'
 import type { OsInfo, PackageRecord, Unknown } from '../model/package.ts'
 import { mapBounded } from './map-bounded.ts'
+import { collectImageSecrets, secretWalkAnalyzer } from './secret-pass.ts'
 
 export interface AnalyzeProgress {
   /** Compressed bytes read so far (cached layers count as read). */
@@ -38,6 +44,11 @@ export interface AnalyzeOptions {
   readonly onProgress?: (p: AnalyzeProgress) => void
   /** Layers analysed at the same time (default 2). */
   readonly concurrency?: number
+  /**
+   * Scan every file of every layer (and the config) for secrets in the same walk; the result is
+   * ImageInventory.secrets. The secret analyzer joins the layer cache key only when this is set.
+   */
+  readonly secrets?: SecretScanOptions
 }
 
 export interface InventoryLayer {
@@ -55,11 +66,18 @@ export interface ImageInventory {
     readonly platform?: Platform
     readonly config: ImageConfig
     readonly layers: readonly InventoryLayer[]
+    /** The image manifest's annotations (org.opencontainers.image.base.name ...), when it has any. */
+    readonly annotations?: Readonly<Record<string, string>>
   }
   readonly os?: OsInfo
   readonly packages: readonly PackageRecord[]
   readonly unknowns: readonly Unknown[]
   readonly layerFiles: readonly LayerFileIndex[]
+  /**
+   * Only when AnalyzeOptions.secrets was set: every secret in the image, redacted, from files of
+   * every layer (deleted or replaced ones included, marked so) and from the config and history.
+   */
+  readonly secrets?: readonly SecretFinding[]
 }
 
 export async function analyzeImage(source: ImageSource, opts: AnalyzeOptions): Promise<ImageInventory> {
@@ -95,9 +113,10 @@ export async function analyzeResolvedImage(source: ImageSource, resolved: Resolv
   }
   const progress = { bytesRead: 0, totalBytes: layers.reduce((n, l) => n + l.size, 0), layersDone: 0, layersTotal: layers.length }
   const report = (): void => opts.onProgress?.({ ...progress })
+  const analyzers = opts.secrets ? [...opts.analyzers, secretWalkAnalyzer(opts.secrets)] : opts.analyzers
 
   const analyses = await mapBounded(layers, opts.concurrency ?? 2, async (layer, i): Promise<LayerAnalysis> => {
-    const key = opts.cache ? layerCacheKey(layer.diffId, opts.analyzers, limits) : undefined
+    const key = opts.cache ? layerCacheKey(layer.diffId, analyzers, limits) : undefined
     const cached = key ? await opts.cache?.get(key) : undefined
     if (cached && cached.diffId === layer.diffId) {
       progress.bytesRead += layer.size
@@ -115,7 +134,7 @@ export async function analyzeResolvedImage(source: ImageSource, resolved: Resolv
       },
       signal,
     })
-    const analysis = await walkLayer(tar, { diffId: layer.diffId, analyzers: opts.analyzers, limits, signal })
+    const analysis = await walkLayer(tar, { diffId: layer.diffId, analyzers, limits, signal })
     progress.layersDone++
     report()
     if (key) await opts.cache?.put(key, analysis)
@@ -124,7 +143,7 @@ export async function analyzeResolvedImage(source: ImageSource, resolved: Resolv
     stop.abort()
     throw err
   })
-  const applied = applyLayers(analyses.map((analysis, i) => ({ analysis, digest: layers[i]!.digest })), opts.analyzers.map((a) => a.name))
+  const applied = applyLayers(analyses.map((analysis, i) => ({ analysis, digest: layers[i]!.digest })), analyzers.map((a) => a.name))
   return {
     image: {
       reference: source.reference,
@@ -133,10 +152,12 @@ export async function analyzeResolvedImage(source: ImageSource, resolved: Resolv
       ...(resolved.platform ? { platform: resolved.platform } : {}),
       config,
       layers,
+      ...(resolved.manifest.annotations ? { annotations: resolved.manifest.annotations } : {}),
     },
     ...(applied.os ? { os: applied.os } : {}),
     packages: applied.packages,
     unknowns: applied.unknowns,
     layerFiles: applied.layerFiles,
+    ...(opts.secrets ? { secrets: collectImageSecrets(analyses, applied.layerFiles, config, opts.secrets) } : {}),
   }
 }

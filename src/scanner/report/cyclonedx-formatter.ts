@@ -2,6 +2,10 @@
  * `--format cyclonedx`: a CycloneDX 1.6 BOM with the image's components (the same encoder as
  * `drydock sbom`) and a `vulnerabilities` array: one entry per (advisory, package) with its
  * rating, the affected component's bom-ref, and for ignored findings an `analysis` (VEX) block.
+ *
+ * Vulnerabilities only, as Trivy does: CycloneDX's `vulnerabilities` describe flaws in listed
+ * components, and secrets and misconfigurations are not components' flaws. Use json or sarif
+ * for those; the count left out is in the metadata property `drydock:findings:not-in-bom`.
  */
 import { randomUUID } from 'node:crypto'
 import { toCycloneDx } from '../sbom/cyclonedx.ts'
@@ -9,7 +13,7 @@ import type { SbomInput } from '../sbom/sbom-input.ts'
 import type { Digest } from '../../oci/digest.ts'
 import { dataAgeLine } from './data-age.ts'
 import type { FormatOptions, ReportFormatter } from './formatter.ts'
-import type { IgnoredFinding, ReportFinding, ScanReport } from './scan-report.ts'
+import { vulnerabilitiesOf, type IgnoredFinding, type ScanReport, type VulnerabilityFinding } from './scan-report.ts'
 
 type Json = Record<string, unknown>
 
@@ -64,7 +68,7 @@ function analysisOf(ignored: IgnoredFinding): Json {
   }
 }
 
-function vulnerabilityOf(f: ReportFinding, ref: string | undefined, n: number, ignored?: IgnoredFinding): Json {
+function vulnerabilityOf(f: VulnerabilityFinding, ref: string | undefined, n: number, ignored?: IgnoredFinding): Json {
   const rating: Json = { source: { name: f.severitySource }, severity: f.severity.toLowerCase(), method: cvssMethod(f.cvssVector) }
   if (f.cvssScore !== undefined) rating['score'] = f.cvssScore
   if (f.cvssVector !== undefined) rating['vector'] = f.cvssVector
@@ -86,20 +90,22 @@ export function toCycloneDxWithVulnerabilities(report: ScanReport, now: Date, uu
   const bom = toCycloneDx(sbomInputOf(report), { now, uuid, toolName: report.tool.name, toolVersion: report.tool.version })
   // The encoder keys components by purl (suffixed for repeats); find the one at the finding's path.
   const components = (bom['components'] as Json[]).filter((c) => c['type'] === 'library')
-  const refOf = (f: ReportFinding): string | undefined => {
+  const refOf = (f: VulnerabilityFinding): string | undefined => {
     const same = components.filter((c) => c['purl'] === f.package.purl)
     const atPath = same.find((c) => (c['properties'] as Json[]).some((p) => p['name'] === 'drydock:location:path' && p['value'] === f.package.path))
     return (atPath ?? same[0])?.['bom-ref'] as string | undefined
   }
   let n = 0
   const vulnerabilities = [
-    ...report.findings.map((f) => vulnerabilityOf(f, refOf(f), n++)),
-    ...report.ignored.map((i) => vulnerabilityOf(i.finding, refOf(i.finding), n++, i)),
+    ...vulnerabilitiesOf(report.findings).map((f) => vulnerabilityOf(f, refOf(f), n++)),
+    ...report.ignored.flatMap((i) => (i.finding.kind === 'vulnerability' ? [vulnerabilityOf(i.finding, refOf(i.finding), n++, i)] : [])),
   ]
+  const notInBom = report.findings.length - vulnerabilitiesOf(report.findings).length
   const metadata = bom['metadata'] as Json
   metadata['properties'] = [
     { name: 'drydock:advisory-db:updated-at', value: report.dataSource.updatedAt ?? 'never' },
     { name: 'drydock:advisory-db:age', value: dataAgeLine(report.dataSource, now) },
+    ...(notInBom > 0 ? [{ name: 'drydock:findings:not-in-bom', value: `${notInBom} secret/misconfiguration finding(s); use --format json or sarif` }] : []),
   ]
   return { ...bom, vulnerabilities }
 }

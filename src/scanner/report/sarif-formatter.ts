@@ -1,12 +1,14 @@
 /**
- * `--format sarif`: SARIF 2.1.0 as GitHub code scanning accepts it. One rule per vulnerability id
+ * `--format sarif`: SARIF 2.1.0 as GitHub code scanning accepts it. One rule per vulnerability id,
+ * secret rule and misconfiguration check (sarif-findings.ts does the latter two)
  * (with help text and the `security-severity` property GitHub ranks alerts by), one result per
  * (vulnerability, package) with the package's file as its location, because GitHub rejects a
  * result without one. The advisory data's age goes into the run's property bag.
  */
 import { describeAge } from './data-age.ts'
 import type { FormatOptions, ReportFormatter } from './formatter.ts'
-import type { ReportFinding, ScanReport } from './scan-report.ts'
+import { resultForRuleFinding, ruleForRuleFinding } from './sarif-findings.ts'
+import type { ReportFinding, ScanReport, VulnerabilityFinding } from './scan-report.ts'
 import { severityRank, type ReportSeverity } from './severity-scale.ts'
 
 type Json = Record<string, unknown>
@@ -18,7 +20,7 @@ export function sarifLevel(s: ReportSeverity): 'error' | 'warning' | 'note' {
   return s === 'CRITICAL' || s === 'HIGH' ? 'error' : s === 'MEDIUM' ? 'warning' : 'note'
 }
 
-function securitySeverity(f: ReportFinding): string {
+function securitySeverity(f: VulnerabilityFinding): string {
   return (f.cvssScore ?? BAND_SCORE[f.severity]).toFixed(1)
 }
 
@@ -27,7 +29,7 @@ function md(s: string): string {
   return s.replace(/[\\|*_`[\]<>]/g, (c) => `\\${c}`).replace(/[\r\n]+/g, ' ')
 }
 
-function ruleFor(f: ReportFinding): Json {
+function vulnRuleFor(f: VulnerabilityFinding): Json {
   const title = f.title ?? f.id
   // The advisory's URL is third-party data: use it only if it is a plain http(s) URL.
   const url = f.url !== undefined && /^https?:\/\/[^\s<>"]+$/.test(f.url) ? f.url : `https://osv.dev/vulnerability/${encodeURIComponent(f.id)}`
@@ -48,7 +50,7 @@ function ruleFor(f: ReportFinding): Json {
   }
 }
 
-function resultFor(f: ReportFinding, ruleIndex: number): Json {
+function vulnResultFor(f: VulnerabilityFinding, ruleIndex: number): Json {
   const fix = f.status === 'fixed' ? `fixed in ${f.fixedVersions.join(', ')}` : 'no fix available'
   return {
     ruleId: f.id,
@@ -90,6 +92,7 @@ export function toSarif(report: ScanReport, now: Date): Json {
         advisoryDbUpdatedAt: report.dataSource.updatedAt ?? null,
         advisoryDbAge: describeAge(report.dataSource.updatedAt, now),
         ignoredCount: report.ignored.length,
+        scanners: report.scanners,
       },
     }],
   }
@@ -101,4 +104,12 @@ export const sarifFormatter: ReportFormatter = {
   format(report: ScanReport, options: FormatOptions = {}): string {
     return `${JSON.stringify(toSarif(report, options.now ?? new Date(report.generatedAt)), null, 2)}\n`
   },
+}
+
+function ruleFor(f: ReportFinding): Json {
+  return f.kind === 'vulnerability' ? vulnRuleFor(f) : ruleForRuleFinding(f)
+}
+
+function resultFor(f: ReportFinding, ruleIndex: number): Json {
+  return f.kind === 'vulnerability' ? vulnResultFor(f, ruleIndex) : resultForRuleFinding(f, ruleIndex)
 }

@@ -4,6 +4,9 @@
  * can print it. The `json` format is this model as is (see docs/scan.md), so field names here are
  * part of the public contract: add fields, never rename them.
  */
+import type { SecretFinding } from '../analyzers/secret/secret-finding.ts'
+import type { ComplianceReport } from '../compliance/compliance-checklist.ts'
+import type { MisconfigFinding } from '../misconfig/finding.ts'
 import type { OsInfo, PackageRecord, PackageType } from '../model/package.ts'
 import { emptyCounts, type ReportSeverity, type SeverityCounts } from './severity-scale.ts'
 
@@ -72,8 +75,23 @@ export interface VulnerabilityFinding extends FindingBase {
   readonly dataSource: string
 }
 
-/** Secrets and misconfigurations join this union later with their own `kind`. */
-export type ReportFinding = VulnerabilityFinding
+/**
+ * Every finding of a report, told apart by `kind`. Secrets (`kind: 'secret'`: rule id, category,
+ * redacted `match`, `fingerprint`, `line`, location) and misconfigurations (`kind: 'misconfig'`:
+ * check id, redacted `evidence`, location) share `id`, `severity` (same scale), `title` and
+ * `remediation`. No finding ever holds a raw secret.
+ */
+export type ReportFinding = VulnerabilityFinding | SecretFinding | MisconfigFinding
+
+export type FindingKind = ReportFinding['kind']
+export const FINDING_KINDS: readonly FindingKind[] = ['vulnerability', 'secret', 'misconfig']
+
+/** The scanners of `--scanners`, and the finding kind each one produces. */
+export const SCANNER_NAMES = ['vuln', 'secret', 'misconfig'] as const
+export type ScannerName = (typeof SCANNER_NAMES)[number]
+export const KIND_OF_SCANNER: Record<ScannerName, FindingKind> = { vuln: 'vulnerability', secret: 'secret', misconfig: 'misconfig' }
+
+export type CountsByKind = Record<FindingKind, SeverityCounts>
 
 export type IgnoreOrigin = 'ignorefile' | 'vex' | 'ignore-unfixed'
 
@@ -97,10 +115,30 @@ export interface ScanReport {
   readonly packages: readonly PackageRecord[]
   /** Findings that remain after filtering and ignoring, highest severity first. */
   readonly findings: readonly ReportFinding[]
+  /** Remaining findings by severity, all kinds together. */
   readonly counts: SeverityCounts
+  /** The same per kind; a kind whose scanner did not run counts zero (see `scanners`). */
+  readonly countsByKind: CountsByKind
+  /** The scanners that ran. Reports from before `--scanners` have only vulnerabilities. */
+  readonly scanners: readonly ScannerName[]
+  /** The compliance checklist, when it was asked for (`--compliance`). */
+  readonly compliance?: ComplianceReport
   readonly ignored: readonly IgnoredFinding[]
   /** Things the reader should know: stale data, expired ignore entries, skipped packages. */
   readonly warnings: readonly string[]
+}
+
+export function countByKind(findings: readonly ReportFinding[]): CountsByKind {
+  return {
+    vulnerability: countBySeverity(findings.filter((f) => f.kind === 'vulnerability')),
+    secret: countBySeverity(findings.filter((f) => f.kind === 'secret')),
+    misconfig: countBySeverity(findings.filter((f) => f.kind === 'misconfig')),
+  }
+}
+
+/** The vulnerability findings of a list (formats and consumers that know only vulnerabilities). */
+export function vulnerabilitiesOf(findings: readonly ReportFinding[]): VulnerabilityFinding[] {
+  return findings.filter((f): f is VulnerabilityFinding => f.kind === 'vulnerability')
 }
 
 export function countBySeverity(findings: readonly { readonly severity: ReportSeverity }[]): SeverityCounts {

@@ -1,25 +1,30 @@
 /**
- * `--format table`: for people reading a terminal or a CI log. Findings grouped by severity,
- * highest first; a summary line with the counts; the advisory data's age; ignored findings and
- * warnings at the end. Plain text unless `color` is set (the CLI sets it only for a TTY).
+ * `--format table`: for people reading a terminal or a CI log. A summary line with the counts
+ * (all kinds, then per kind), the advisory data's age, then one section per kind of finding:
+ * vulnerabilities grouped by severity, highest first; secrets (redacted match and fingerprint,
+ * never the secret); misconfigurations. Ignored findings, the compliance checklist and warnings
+ * come last. Plain text unless `color` is set (the CLI sets it only for a TTY).
  */
+import { formatCompliance } from '../compliance/compliance-checklist.ts'
 import { dataAgeLine } from './data-age.ts'
 import type { FormatOptions, ReportFormatter } from './formatter.ts'
-import type { ReportFinding, ScanReport } from './scan-report.ts'
-import { SEVERITIES_HIGH_FIRST, type ReportSeverity } from './severity-scale.ts'
+import { findingSubject } from './finding-subject.ts'
+import { KIND_OF_SCANNER, type FindingKind, type ReportFinding, type ScanReport, type VulnerabilityFinding } from './scan-report.ts'
+import { SEVERITIES_HIGH_FIRST, type ReportSeverity, type SeverityCounts } from './severity-scale.ts'
 
 const COLORS: Record<ReportSeverity, string> = { CRITICAL: '\u001b[1;31m', HIGH: '\u001b[31m', MEDIUM: '\u001b[33m', LOW: '\u001b[36m', UNKNOWN: '\u001b[2m' }
 const RESET = '\u001b[0m'
 const MAX_CELL = 60
+const SECTION: Record<FindingKind, string> = { vulnerability: 'Vulnerabilities', secret: 'Secrets', misconfig: 'Misconfigurations' }
 
-// Advisory titles and ignore reasons are third-party text: keep control characters out of the terminal.
+// Advisory titles, file paths and ignore reasons are third-party text: keep control characters out of the terminal.
 function clean(s: string): string {
   return s.replace(/[\u0000-\u001f\u007f-\u009f]/g, ' ')
 }
 
-function cell(s: string): string {
+function cell(s: string, max = MAX_CELL): string {
   const c = clean(s)
-  return c.length > MAX_CELL ? `${c.slice(0, MAX_CELL - 1)}…` : c
+  return c.length > max ? `${c.slice(0, max - 1)}…` : c
 }
 
 function renderTable(header: readonly string[], rows: readonly string[][]): string[] {
@@ -28,15 +33,46 @@ function renderTable(header: readonly string[], rows: readonly string[][]): stri
   return [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)]
 }
 
-function row(f: ReportFinding): string[] {
+function vulnRow(f: VulnerabilityFinding): string[] {
   const fixed = f.status === 'fixed' ? f.fixedVersions.join(', ') : '(unfixed)'
   return [cell(f.package.name), cell(f.id), cell(f.installedVersion), cell(fixed), cell(`${f.severitySource}`), cell(f.title ?? '')]
 }
 
+function severityParts(c: SeverityCounts): string {
+  return SEVERITIES_HIGH_FIRST.map((s) => `${s}: ${c[s]}`).join(', ')
+}
+
 export function countsLine(report: ScanReport): string {
-  const total = report.findings.length
-  const parts = SEVERITIES_HIGH_FIRST.map((s) => `${s}: ${report.counts[s]}`)
-  return `Total: ${total} (${parts.join(', ')})`
+  return `Total: ${report.findings.length} (${severityParts(report.counts)})`
+}
+
+/** `Vulnerabilities: 5 (CRITICAL: 1, ...)`, one line per scanner that ran. */
+function kindLines(report: ScanReport): string[] {
+  return report.scanners.map((s) => {
+    const kind = KIND_OF_SCANNER[s]
+    const c = report.countsByKind[kind]
+    const n = Object.values(c).reduce((a, b) => a + b, 0)
+    return `  ${SECTION[kind]}: ${n} (${severityParts(c)})`
+  })
+}
+
+function findingSection(kind: FindingKind, list: readonly ReportFinding[], paint: (s: ReportSeverity, t: string) => string): string[] {
+  const out = ['', `${SECTION[kind]} (${list.length})`]
+  if (kind === 'vulnerability') {
+    for (const sev of SEVERITIES_HIGH_FIRST) {
+      const group = list.filter((f): f is VulnerabilityFinding => f.kind === 'vulnerability' && f.severity === sev)
+      if (group.length === 0) continue
+      out.push('', paint(sev, `${sev} (${group.length})`))
+      out.push(...renderTable(['PACKAGE', 'VULNERABILITY', 'INSTALLED', 'FIXED IN', 'RATED BY', 'TITLE'], group.map(vulnRow)))
+    }
+    return out
+  }
+  const rows = list.map((f) => {
+    const detail = f.kind === 'secret' ? `${f.match} (${f.fingerprint})` : f.kind === 'misconfig' ? f.evidence : ''
+    return [paint(f.severity, f.severity), cell(f.id), cell(findingSubject(f), 80), cell(f.title ?? ''), cell(detail, 80)]
+  })
+  if (rows.length > 0) out.push(...renderTable(['SEVERITY', kind === 'secret' ? 'RULE' : 'CHECK', 'LOCATION', 'TITLE', kind === 'secret' ? 'MATCH (REDACTED)' : 'EVIDENCE'], rows))
+  return out
 }
 
 export const tableFormatter: ReportFormatter = {
@@ -47,17 +83,18 @@ export const tableFormatter: ReportFormatter = {
     const paint = (s: ReportSeverity, text: string): string => (options.color === true ? `${COLORS[s]}${text}${RESET}` : text)
     const img = report.image
     const os = img.os ? ` (${img.os.family} ${img.os.version})` : ''
-    const out: string[] = [`${img.reference}${os}`, `Digest: ${img.manifestDigest}`, dataAgeLine(report.dataSource, now), '', countsLine(report)]
-    for (const sev of SEVERITIES_HIGH_FIRST) {
-      const group = report.findings.filter((f) => f.severity === sev)
-      if (group.length === 0) continue
-      out.push('', paint(sev, `${sev} (${group.length})`))
-      out.push(...renderTable(['PACKAGE', 'VULNERABILITY', 'INSTALLED', 'FIXED IN', 'RATED BY', 'TITLE'], group.map(row)))
+    const db = report.scanners.includes('vuln') ? dataAgeLine(report.dataSource, now) : 'Advisory DB: not used (no vuln scanner)'
+    const out: string[] = [`${img.reference}${os}`, `Digest: ${img.manifestDigest}`, db, `Scanners: ${report.scanners.join(', ')}`, '', countsLine(report)]
+    if (report.scanners.length > 1) out.push(...kindLines(report))
+    for (const s of report.scanners) {
+      const kind = KIND_OF_SCANNER[s]
+      out.push(...findingSection(kind, report.findings.filter((f) => f.kind === kind), paint))
     }
     if (report.ignored.length > 0) {
       out.push('', `Ignored (${report.ignored.length})`)
-      out.push(...renderTable(['PACKAGE', 'VULNERABILITY', 'BY', 'REASON'], report.ignored.map((i) => [cell(i.finding.package.name), cell(i.finding.id), i.origin, cell(i.reason)])))
+      out.push(...renderTable(['PACKAGE/LOCATION', 'ID', 'BY', 'REASON'], report.ignored.map((i) => [cell(findingSubject(i.finding)), cell(i.finding.id), i.origin, cell(i.reason)])))
     }
+    if (report.compliance) out.push('', ...formatCompliance(report.compliance).trimEnd().split('\n').map(clean))
     for (const w of report.warnings) out.push('', `WARNING: ${clean(w)}`)
     return `${out.join('\n')}\n`
   },

@@ -5,7 +5,8 @@
 import { platformString } from '../../oci/descriptor.ts'
 import type { ImageInventory } from '../pipeline/analyze-image.ts'
 import type { Finding } from '../vuln/matchers/matcher.ts'
-import { REPORT_SCHEMA_VERSION, type ReportDataSource, type ReportFinding, type ReportImage, type ScanReport } from '../report/scan-report.ts'
+import type { ComplianceReport } from '../compliance/compliance-checklist.ts'
+import { REPORT_SCHEMA_VERSION, type ReportDataSource, type ReportImage, type ScannerName, type ScanReport, type VulnerabilityFinding } from '../report/scan-report.ts'
 import { toReportSeverity } from '../report/severity-scale.ts'
 import type { GateResult } from './gate.ts'
 
@@ -28,7 +29,7 @@ export function imageNameOf(reference: string): { name: string; tag?: string } {
   return { name, ...(hasTag ? { tag: rest.slice(colon + 1) } : {}) }
 }
 
-export function toReportFinding(f: Finding): ReportFinding {
+export function toReportFinding(f: Finding): VulnerabilityFinding {
   const loc = f.package.locations[0]
   return {
     kind: 'vulnerability',
@@ -70,7 +71,13 @@ export function reportImageOf(inv: ImageInventory): ReportImage {
   }
 }
 
-export function buildReport(inv: ImageInventory, dataSource: ReportDataSource, gate: GateResult, extraWarnings: readonly string[], meta: ReportMeta): ScanReport {
+export interface ReportExtras {
+  /** The scanners that ran (default: vuln only, as before `--scanners`). */
+  readonly scanners?: readonly ScannerName[]
+  readonly compliance?: ComplianceReport
+}
+
+export function buildReport(inv: ImageInventory, dataSource: ReportDataSource, gate: GateResult, extraWarnings: readonly string[], meta: ReportMeta, extras: ReportExtras = {}): ScanReport {
   return {
     schemaVersion: REPORT_SCHEMA_VERSION,
     tool: { name: meta.toolName, version: meta.toolVersion },
@@ -80,6 +87,9 @@ export function buildReport(inv: ImageInventory, dataSource: ReportDataSource, g
     packages: inv.packages,
     findings: gate.findings,
     counts: gate.counts,
+    countsByKind: gate.countsByKind,
+    scanners: extras.scanners ?? ['vuln'],
+    ...(extras.compliance ? { compliance: extras.compliance } : {}),
     ignored: gate.ignored,
     warnings: [...extraWarnings, ...gate.warnings],
   }

@@ -1,25 +1,32 @@
 /**
  * The CI gate, as a pure function: which findings a report keeps, which it lists as ignored (and
- * why), what it warns about, and the exit code. Order of the rules:
+ * why), what it warns about, and the exit code. One gate for every kind of finding
+ * (vulnerability, secret, misconfig). Order of the rules:
  *
- *   1. `--ignore-unfixed`: findings without a fixed version are ignored;
- *   2. VEX statements (`not_affected` / `fixed`) suppress the finding for their product;
- *      `under_investigation` / `affected` keep it;
- *   3. ignore-file entries that have not expired (an expired entry is reported as a warning and
- *      ignores nothing);
- *   4. `--severity`: only the listed severities are reported and counted (default: all).
+ *   1. `--severity`: only the listed severities are reported and counted (default: all);
+ *   2. `--ignore-unfixed` (vulnerabilities only): findings without a fixed version are ignored;
+ *   3. VEX statements (vulnerabilities only; `not_affected` / `fixed`) suppress the finding for
+ *      their product; `under_investigation` / `affected` keep it;
+ *   4. ignore-file entries that have not expired (an expired entry is reported as a warning and
+ *      ignores nothing): advisory ids and aliases, secret and misconfiguration rule ids, secret
+ *      fingerprints.
  *
  * If any finding remains, the exit code is `--exit-code` (default 0, so a scan only fails a build
  * when asked to, as in Trivy).
  */
-import type { IgnoredFinding, ReportFinding } from '../report/scan-report.ts'
-import { countBySeverity } from '../report/scan-report.ts'
+import type { CountsByKind, FindingKind, IgnoredFinding, ReportFinding, VulnerabilityFinding } from '../report/scan-report.ts'
+import { countByKind, countBySeverity, FINDING_KINDS } from '../report/scan-report.ts'
+import { findingSubject } from '../report/finding-subject.ts'
 import { REPORT_SEVERITIES, severityRank, type ReportSeverity, type SeverityCounts } from '../report/severity-scale.ts'
 import { purlMatches } from './purl-match.ts'
 
 export interface IgnoreRule {
-  /** Advisory id or any alias (CVE id). */
-  readonly id: string
+  /** Advisory id or any alias (CVE id), or a secret / misconfiguration rule id. */
+  readonly id?: string
+  /** Only findings of this kind (the ignore file's section); absent: any kind. */
+  readonly kind?: FindingKind
+  /** One secret: `sha256:` + 16 hex digits, as reports print it (secrets only). */
+  readonly fingerprint?: string
   /** Limits the rule to a package name. */
   readonly package?: string
   /** Limits the rule to packages matching this purl (see purl-match.ts). */
@@ -63,10 +70,16 @@ export interface GateResult {
   readonly ignored: readonly IgnoredFinding[]
   readonly warnings: readonly string[]
   readonly counts: SeverityCounts
+  readonly countsByKind: CountsByKind
   readonly exitCode: number
 }
 
-function idsOf(f: ReportFinding): string[] {
+/** How an ignore entry names itself in warnings. */
+export function ruleLabel(rule: IgnoreRule): string {
+  return [rule.id, rule.fingerprint].filter((x) => x !== undefined).join(' ') || '(empty entry)'
+}
+
+function idsOf(f: VulnerabilityFinding): string[] {
   return [f.id, ...f.aliases]
 }
 
@@ -76,7 +89,14 @@ export function isExpired(rule: IgnoreRule, now: Date): boolean {
 }
 
 function ruleMatches(rule: IgnoreRule, f: ReportFinding): boolean {
-  if (!idsOf(f).includes(rule.id)) return false
+  if (rule.kind !== undefined && rule.kind !== f.kind) return false
+  if (rule.id === undefined && rule.fingerprint === undefined) return false
+  if (f.kind === 'secret') {
+    if (rule.package !== undefined || rule.purl !== undefined) return false
+    return (rule.id === undefined || rule.id === f.id) && (rule.fingerprint === undefined || rule.fingerprint.toLowerCase() === f.fingerprint)
+  }
+  if (f.kind === 'misconfig') return rule.fingerprint === undefined && rule.package === undefined && rule.purl === undefined && rule.id === f.id
+  if (rule.fingerprint !== undefined || rule.id === undefined || !idsOf(f).includes(rule.id)) return false
   if (rule.package !== undefined && rule.package !== f.package.name) return false
   return rule.purl === undefined || purlMatches(rule.purl, f.package.purl)
 }
@@ -93,13 +113,13 @@ function safeDecode(s: string): string {
   }
 }
 
-function productMatches(product: string, f: ReportFinding, imageDigest: string | undefined): 'package' | 'image' | undefined {
+function productMatches(product: string, f: VulnerabilityFinding, imageDigest: string | undefined): 'package' | 'image' | undefined {
   if (imageDigest !== undefined && (product === imageDigest || safeDecode(product).includes(`@${imageDigest}`))) return 'image'
   return product.startsWith('pkg:') && purlMatches(product, f.package.purl) ? 'package' : undefined
 }
 
 /** The latest VEX statement that covers this finding, if any. */
-export function vexFor(f: ReportFinding, statements: readonly VexStatement[], imageDigest: string | undefined): VexStatement | undefined {
+export function vexFor(f: VulnerabilityFinding, statements: readonly VexStatement[], imageDigest: string | undefined): VexStatement | undefined {
   const ids = idsOf(f)
   let best: VexStatement | undefined
   for (const s of statements) {
@@ -120,18 +140,18 @@ export function applyGate(all: readonly ReportFinding[], policy: GatePolicy): Ga
   const rules = policy.ignoreRules ?? []
   const warnings: string[] = []
   for (const r of rules) {
-    if (isExpired(r, policy.now)) warnings.push(`ignore entry for ${r.id}${r.package ? ` (${r.package})` : ''} expired on ${r.expires}: its findings are reported again`)
+    if (isExpired(r, policy.now)) warnings.push(`ignore entry for ${ruleLabel(r)}${r.package ? ` (${r.package})` : ''} expired on ${r.expires}: its findings are reported again`)
   }
   const active = rules.filter((r) => !isExpired(r, policy.now))
   const kept: ReportFinding[] = []
   const ignored: IgnoredFinding[] = []
   for (const f of all) {
     if (!severities.includes(f.severity)) continue
-    if (policy.ignoreUnfixed === true && f.status === 'unfixed') {
+    if (f.kind === 'vulnerability' && policy.ignoreUnfixed === true && f.status === 'unfixed') {
       ignored.push({ finding: f, origin: 'ignore-unfixed', reason: 'no fixed version available (--ignore-unfixed)' })
       continue
     }
-    const vex = vexFor(f, policy.vex ?? [], policy.imageDigest)
+    const vex = f.kind === 'vulnerability' ? vexFor(f, policy.vex ?? [], policy.imageDigest) : undefined
     if (vex !== undefined && (vex.status === 'not_affected' || vex.status === 'fixed')) {
       const why = vex.justification ?? vex.statement
       ignored.push({ finding: f, origin: 'vex', reason: `${vex.status}${why ? `: ${why}` : ''}`, ...(vex.justification ? { justification: vex.justification } : {}) })
@@ -144,8 +164,12 @@ export function applyGate(all: readonly ReportFinding[], policy: GatePolicy): Ga
     }
     kept.push(f)
   }
-  const order = (a: ReportFinding, b: ReportFinding): number =>
-    severityRank(b.severity) - severityRank(a.severity) || a.package.name.localeCompare(b.package.name) || a.id.localeCompare(b.id)
-  kept.sort(order)
-  return { findings: kept, ignored, warnings, counts: countBySeverity(kept), exitCode: kept.length > 0 ? (policy.exitCode ?? 0) : 0 }
+  kept.sort(findingOrder)
+  return { findings: kept, ignored, warnings, counts: countBySeverity(kept), countsByKind: countByKind(kept), exitCode: kept.length > 0 ? (policy.exitCode ?? 0) : 0 }
+}
+
+/** Highest severity first, then vulnerabilities, secrets, misconfigurations, then subject and id. */
+export function findingOrder(a: ReportFinding, b: ReportFinding): number {
+  return severityRank(b.severity) - severityRank(a.severity) || FINDING_KINDS.indexOf(a.kind) - FINDING_KINDS.indexOf(b.kind) ||
+    findingSubject(a).localeCompare(findingSubject(b)) || a.id.localeCompare(b.id)
 }

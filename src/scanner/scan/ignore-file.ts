@@ -7,12 +7,22 @@
  *       purl: pkg:npm/minimist      # optional: only packages matching this purl
  *       reason: not reachable ...   # required: why it is acceptable
  *       expires: 2026-12-31         # optional: ignored through that day (UTC), then reported again
+ *   secrets:
+ *     - id: aws-access-key-id       # a secret rule id: every finding of that rule, and/or
+ *       fingerprint: sha256:0123456789abcdef   # one secret (as reports print it)
+ *       reason: rotated, revoked key kept in a fixture
+ *       expires: 2026-12-31
+ *   misconfigurations:
+ *     - id: CIS-DI-0006             # a check id (docs/misconfig.md)
+ *       reason: the orchestrator probes the service
  *
- * A top-level list of entries is accepted too. Any malformed entry fails the whole file with its
- * position, because a gate that silently ignores a broken rule is worse than one that stops.
+ * A top-level list of entries is accepted too (entries then match any kind). Any malformed entry
+ * or unknown section fails the whole file with its position, because a gate that silently
+ * ignores a broken rule is worse than one that stops.
  */
 import { readFile, stat } from 'node:fs/promises'
 import { parse } from 'yaml'
+import type { FindingKind } from '../report/scan-report.ts'
 import type { IgnoreRule } from './gate.ts'
 
 const MAX_IGNORE_FILE_BYTES = 1024 * 1024
@@ -43,6 +53,35 @@ function expiry(v: unknown, where: string): string | undefined {
   return text
 }
 
+const SECTIONS: Record<string, FindingKind> = { vulnerabilities: 'vulnerability', secrets: 'secret', misconfigurations: 'misconfig' }
+const FINGERPRINT = /^(?:sha256:)?[0-9a-f]{16}$/i
+
+function fingerprintOf(e: Record<string, unknown>, where: string, kind: FindingKind | undefined): string | undefined {
+  const fp = str(e, 'fingerprint', where, false)
+  if (fp === undefined) return undefined
+  if (kind !== undefined && kind !== 'secret') throw new IgnoreFileError(`${where}: 'fingerprint' is for secrets only`)
+  if (!FINGERPRINT.test(fp)) throw new IgnoreFileError(`${where}: 'fingerprint' looks like sha256:0123456789abcdef`)
+  return (fp.startsWith('sha256:') ? fp : `sha256:${fp}`).toLowerCase()
+}
+
+function parseEntry(raw: unknown, where: string, kind: FindingKind | undefined): IgnoreRule {
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) throw new IgnoreFileError(`${where}: expected a mapping`)
+  const e = raw as Record<string, unknown>
+  const fingerprint = fingerprintOf(e, where, kind)
+  const id = str(e, 'id', where, fingerprint === undefined)
+  const reason = str(e, 'reason', where, true) as string
+  const pkg = str(e, 'package', where, false)
+  const purl = str(e, 'purl', where, false)
+  if ((pkg !== undefined || purl !== undefined) && kind !== undefined && kind !== 'vulnerability') {
+    throw new IgnoreFileError(`${where}: 'package' and 'purl' are for vulnerabilities only`)
+  }
+  const expires = expiry(e['expires'], where)
+  return {
+    ...(id !== undefined ? { id } : {}), ...(kind ? { kind } : {}), ...(fingerprint ? { fingerprint } : {}), reason,
+    ...(pkg ? { package: pkg } : {}), ...(purl ? { purl } : {}), ...(expires ? { expires } : {}),
+  }
+}
+
 export function parseIgnoreFile(text: string, name = 'ignore file'): IgnoreRule[] {
   let doc: unknown
   try {
@@ -51,19 +90,17 @@ export function parseIgnoreFile(text: string, name = 'ignore file'): IgnoreRule[
     throw new IgnoreFileError(`${name}: not valid YAML or JSON: ${(err as Error).message}`)
   }
   if (doc === null || doc === undefined) return []
-  const list = Array.isArray(doc) ? doc : typeof doc === 'object' ? (doc as Record<string, unknown>)['vulnerabilities'] ?? [] : undefined
-  if (!Array.isArray(list)) throw new IgnoreFileError(`${name}: expected a list of entries or a 'vulnerabilities' list`)
-  return list.map((raw, i): IgnoreRule => {
-    const where = `${name}: entry ${i + 1}`
-    if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) throw new IgnoreFileError(`${where}: expected a mapping`)
-    const e = raw as Record<string, unknown>
-    const id = str(e, 'id', where, true) as string
-    const reason = str(e, 'reason', where, true) as string
-    const pkg = str(e, 'package', where, false)
-    const purl = str(e, 'purl', where, false)
-    const expires = expiry(e['expires'], where)
-    return { id, reason, ...(pkg ? { package: pkg } : {}), ...(purl ? { purl } : {}), ...(expires ? { expires } : {}) }
-  })
+  if (Array.isArray(doc)) return doc.map((raw, i) => parseEntry(raw, `${name}: entry ${i + 1}`, undefined))
+  if (typeof doc !== 'object') throw new IgnoreFileError(`${name}: expected a list of entries or the sections ${Object.keys(SECTIONS).join(', ')}`)
+  const rules: IgnoreRule[] = []
+  for (const [section, list] of Object.entries(doc as Record<string, unknown>)) {
+    const kind = SECTIONS[section]
+    if (kind === undefined) throw new IgnoreFileError(`${name}: unknown section '${section}' (use ${Object.keys(SECTIONS).join(', ')})`)
+    if (list === null) continue
+    if (!Array.isArray(list)) throw new IgnoreFileError(`${name}: '${section}': expected a list of entries`)
+    list.forEach((raw, i) => rules.push(parseEntry(raw, `${name}: ${section} entry ${i + 1}`, kind)))
+  }
+  return rules
 }
 
 export async function readIgnoreFile(path: string): Promise<IgnoreRule[]> {

@@ -11,13 +11,20 @@ export function realmOf(request: FastifyRequest): string {
   return `${request.protocol}://${request.host}/token`
 }
 
+function scopeDetail(scope: string): { Type: string; Name: string; Action: string } {
+  const first = scope.indexOf(':')
+  const last = scope.lastIndexOf(':')
+  return { Type: scope.slice(0, first), Name: scope.slice(first + 1, last), Action: scope.slice(last + 1) }
+}
+
 export function challenge(request: FastifyRequest, service: string, opts: { scope?: string; error?: string; message?: string } = {}): RegistryError {
   const parts = [`realm="${realmOf(request)}"`, `service="${service}"`]
   if (opts.scope) parts.push(`scope="${opts.scope}"`)
   if (opts.error) parts.push(`error="${opts.error}"`)
   return new RegistryError('UNAUTHORIZED', opts.message ?? 'authentication required', {
     headers: { 'WWW-Authenticate': `Bearer ${parts.join(',')}` },
-    ...(opts.scope ? { detail: [{ Type: 'repository', Name: opts.scope.split(':')[1], Action: opts.scope.split(':')[2] }] } : {}),
+    // distribution's detail for a missing scope: which resource and actions were needed.
+    ...(opts.scope ? { detail: [scopeDetail(opts.scope)] } : {}),
   })
 }
 

@@ -2,6 +2,7 @@
 import { parseDigest } from '../../../oci/digest.ts'
 import { notModified, parseRangeHeader } from '../headers.ts'
 import type { Handler } from './oci-context.ts'
+import { reclaiming } from '../../runtime/buffer-reclaimer.ts'
 
 type BlobRoute = { readonly name: import('../../../oci/reference.ts').RepositoryName; readonly digest: string }
 
@@ -26,7 +27,7 @@ export const getBlob: Handler<BlobRoute> = async ({ ctx, route, request, reply }
   reply.header('Content-Length', String(range ? range.end - range.start + 1 : size))
   if (request.method === 'HEAD') return reply.send()
   const stream = await ctx.blobs.open(route.name, digest, range)
-  return reply.send(stream)
+  return reply.send(reclaiming(stream))
 }
 
 export const deleteBlob: Handler<BlobRoute> = async ({ ctx, route, reply }) => {

@@ -6,6 +6,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import { RegistryError } from '../../../oci/errors.ts'
 import { parseContentLength } from '../headers.ts'
+import { bufferReclaimer } from '../../runtime/buffer-reclaimer.ts'
 
 export interface CountedBody {
   readonly source: AsyncIterable<Uint8Array>
@@ -21,11 +22,14 @@ export function hasBody(request: FastifyRequest): boolean {
 
 export function countedBody(request: FastifyRequest): CountedBody {
   let n = 0
+  const reclaimer = bufferReclaimer()
   async function* source(): AsyncIterable<Uint8Array> {
     for await (const chunk of request.raw) {
       const bytes = chunk as Uint8Array
       n += bytes.byteLength
       yield bytes
+      // The consumer asked for the next chunk, so it is done with this one.
+      reclaimer.released(bytes.byteLength)
     }
   }
   return { source: source(), count: () => n }

@@ -47,7 +47,10 @@ function allFindings(result: string): { findings: EcrFinding[]; vulnerabilitySou
   let updatedAt: string | undefined
   for (const image of doc.images) {
     updatedAt ??= image.report.dataSource.updatedAt
+    // ECR's findings are vulnerabilities; secrets and misconfigurations are in the full report.
     for (const v of image.report.findings) {
+      if (v.kind !== 'vulnerability') continue
+      if (v.kind !== 'vulnerability') continue // ECR's findings API lists vulnerabilities only
       const key = `${v.id}\u0000${v.package.purl}\u0000${v.installedVersion}`
       const seen = merged.get(key)
       if (seen) {

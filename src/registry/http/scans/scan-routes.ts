@@ -14,7 +14,8 @@ import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { isDigest, type Digest } from '../../../oci/digest.ts'
 import { RegistryError } from '../../../oci/errors.ts'
 import { parseManifestReference, parseRepositoryName, type RepositoryName } from '../../../oci/reference.ts'
-import { ANONYMOUS, type AuthService } from '../../auth/auth-service.ts'
+import type { AuthService } from '../../auth/auth-service.ts'
+import { ANONYMOUS } from '../../auth/principal.ts'
 import type { ManifestService } from '../../distribution/manifest-service.ts'
 import type { ScanService } from '../../scanning/scan-service.ts'
 import { parseScanResult, type ScannedImage } from '../../scanning/scan-result.ts'
@@ -79,7 +80,7 @@ export function registerScanRoutes(app: FastifyInstance, deps: ScanRouteDeps): v
       return json(reply, 202, describeFindings((await deps.scanning.status(repo, record.digest))!, tag, new URLSearchParams()))
     }
     const scan = await deps.scanning.status(repo, record.digest as Digest)
-    if (!scan) throw new RegistryError('MANIFEST_UNKNOWN', `${repo}@${record.digest} has not been scanned`, { status: 404 })
+    if (!scan) throw new RegistryError('MANIFEST_UNKNOWN', `${repo}@${record.digest} has not been scanned`, { status: 404, detail: { scanStatus: 'NOT_SCANNED' } })
     if (what === 'scan-findings') return json(reply, 200, describeFindings(scan, tag, query))
     if (scan.result === undefined) {
       throw new RegistryError('UNSUPPORTED', `no completed scan yet (status ${scan.status}${scan.description ? `: ${scan.description}` : ''})`, { status: 409, detail: { status: scan.status } })

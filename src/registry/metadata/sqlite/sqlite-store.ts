@@ -4,7 +4,7 @@
  * Transactions are serialized by a promise chain because the connection is shared by all
  * requests: two interleaved BEGINs on one connection would fail.
  */
-import { DatabaseSync } from 'node:sqlite'
+import { DatabaseSync, type StatementSync } from 'node:sqlite'
 import type { Digest } from '../../../oci/digest.ts'
 import type { RepositoryName, Tag } from '../../../oci/reference.ts'
 import type {
@@ -75,7 +75,17 @@ export class SqliteStore implements MetadataStore {
     this.#db = db
     db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 5000; PRAGMA foreign_keys = ON')
     migrate(db)
-    const q = (sql: string) => db.prepare(sql)
+    // Statements are prepared once and reused: preparing costs more than running these
+    // single-row lookups, and every request runs a few of them.
+    const statements = new Map<string, StatementSync>()
+    const q = (sql: string): StatementSync => {
+      let st = statements.get(sql)
+      if (st === undefined) {
+        st = db.prepare(sql)
+        statements.set(sql, st)
+      }
+      return st
+    }
     this.auth = sqliteAuthRepos(db)
     this.scans = sqliteScanRepo(db)
     const ensureRepo = q('INSERT INTO repositories(name, created_at) VALUES (?, ?) ON CONFLICT DO NOTHING')

@@ -62,7 +62,8 @@ export function createSecretAnalyzer(opts: SecretScanOptions = {}): Analyzer {
   const scanner = createSecretFileScanner(opts)
   return {
     name: 'secret',
-    version: 1,
+    // 2: the walker keeps secrets-only results (version 1 cache entries had them dropped).
+    version: 2,
     maxFileSize: opts.maxFileBytes ?? DEFAULT_SECRET_MAX_FILE_BYTES,
     required: (path: string, meta: FileMeta) => scanner.wants(path, meta.size),
     async analyze(input: AnalysisInput): Promise<AnalysisResult | undefined> {

@@ -17,6 +17,7 @@ export interface ByteSource {
 
 /** A file-backed source; `close()` (or `await using`) releases the handle. */
 export interface FileByteSource extends ByteSource, AsyncDisposable {
+  read(offset: number, length: number): Promise<Uint8Array>
   close(): Promise<void>
 }
 

@@ -100,7 +100,7 @@ export async function readCentralDirectoryLocation(source: ByteSource): Promise<
 export async function* walkCentralDirectory(source: ByteSource, dir: CentralDirectory): AsyncGenerator<ZipEntry> {
   const end = dir.offset + dir.size
   let winStart = dir.offset
-  let win = new Uint8Array(0)
+  let win: Uint8Array = new Uint8Array(0)
   let view = viewOf(win)
   let pos = dir.offset
   const ensure = async (n: number, index: number): Promise<void> => {

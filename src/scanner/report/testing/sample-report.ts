@@ -1,8 +1,11 @@
-/** Test support: a small, hand-written ScanReport with two packages, three findings and one ignored. */
+/**
+ * Test support: a small, hand-written ScanReport with two packages, three findings and one
+ * ignored; and the same with a secret and a misconfiguration added (all three scanners).
+ */
 import { digestOf } from '../../../oci/digest.ts'
 import type { PackageRecord } from '../../model/package.ts'
-import type { ReportFinding, ScanReport } from '../scan-report.ts'
-import { countBySeverity } from '../scan-report.ts'
+import type { ReportFinding, ScanReport, VulnerabilityFinding } from '../scan-report.ts'
+import { countByKind, countBySeverity } from '../scan-report.ts'
 
 const diffId = digestOf('layer')
 
@@ -11,7 +14,7 @@ export const SAMPLE_PACKAGES: PackageRecord[] = [
   { name: 'minimist', version: '1.2.0', type: 'npm', purl: 'pkg:npm/minimist@1.2.0', licenses: ['MIT'], locations: [{ path: 'app/node_modules/minimist/package.json', diffId }] },
 ]
 
-export function sampleFinding(over: Partial<ReportFinding> & Pick<ReportFinding, 'id' | 'severity'>, pkgIndex = 0): ReportFinding {
+export function sampleFinding(over: Partial<VulnerabilityFinding> & Pick<VulnerabilityFinding, 'id' | 'severity'>, pkgIndex = 0): VulnerabilityFinding {
   const p = SAMPLE_PACKAGES[pkgIndex] as PackageRecord
   return {
     kind: 'vulnerability',
@@ -41,7 +44,27 @@ export function sampleReport(): ScanReport {
     packages: SAMPLE_PACKAGES,
     findings,
     counts: countBySeverity(findings),
+    countsByKind: countByKind(findings),
+    scanners: ['vuln'],
     ignored: [{ finding: sampleFinding({ id: 'GHSA-vh95-rmgr-6w4m', severity: 'MEDIUM' }, 1), origin: 'vex', reason: 'not_affected: vulnerable_code_not_in_execute_path', justification: 'vulnerable_code_not_in_execute_path' }],
     warnings: ['ignore entry for CVE-1 expired on 2026-01-01: its findings are reported again'],
   }
+}
+
+/** A secret finding as the pipeline makes it; `match` and `fingerprint` are the only traces of the secret. */
+export const SAMPLE_SECRET: ReportFinding = {
+  kind: 'secret', id: 'aws-access-key-id', category: 'AWS', severity: 'CRITICAL', title: 'AWS access key ID',
+  remediation: 'Remove the key from the image and rotate it.', match: 'AKIA****', fingerprint: 'sha256:0123456789abcdef', line: 2,
+  location: { kind: 'file', path: 'root/.aws/credentials', diffId, layerIndex: 0, line: 2, deletedLater: true },
+}
+
+export const SAMPLE_MISCONFIG: ReportFinding = {
+  kind: 'misconfig', id: 'CIS-DI-0001', severity: 'HIGH', title: 'Create a user for the container',
+  remediation: 'Add USER with a non-root user.', evidence: 'config.User is not set', location: { kind: 'config', field: 'config.User' },
+}
+
+export function sampleMixedReport(): ScanReport {
+  const base = sampleReport()
+  const findings = [base.findings[0] as ReportFinding, SAMPLE_SECRET, base.findings[1] as ReportFinding, SAMPLE_MISCONFIG, base.findings[2] as ReportFinding]
+  return { ...base, findings, counts: countBySeverity(findings), countsByKind: countByKind(findings), scanners: ['vuln', 'secret', 'misconfig'] }
 }

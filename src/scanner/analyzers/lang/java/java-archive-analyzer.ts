@@ -21,7 +21,10 @@ import {
   parseManifest,
   parseProperties,
 } from './parse-java-metadata.ts'
-import { readZipDirectory, readZipEntry } from './read-zip.ts'
+import { memoryByteSource } from '../../../archive/zip/byte-source.ts'
+import type { ZipEntry } from '../../../archive/zip/central-directory.ts'
+import { ZipArchive, type ZipLimits } from '../../../archive/zip/zip-archive.ts'
+import { isZipError } from '../../../archive/zip/zip-error.ts'
 
 const NAME = 'java-archive'
 const ARCHIVE = /\.(?:jar|war|ear|par|sar|jpi|hpi|kar|nar)$/i
@@ -29,6 +32,7 @@ const MAX_DEPTH = 4
 const MAX_TOTAL_INFLATED = 512 * 1024 * 1024
 const MAX_NESTED_ARCHIVE = 128 * 1024 * 1024
 const MAX_METADATA_FILE = 1024 * 1024
+const ZIP_LIMITS: ZipLimits = { maxEntries: 200_000, maxEntryBytes: MAX_NESTED_ARCHIVE, maxTotalBytes: MAX_TOTAL_INFLATED }
 
 export const javaArchiveAnalyzer: Analyzer = {
   name: NAME,
@@ -40,7 +44,7 @@ export const javaArchiveAnalyzer: Analyzer = {
   async analyze(input: AnalysisInput): Promise<AnalysisResult | undefined> {
     const scan: Scan = { input, budget: MAX_TOTAL_INFLATED, packages: [], unknowns: [] }
     const fileName = input.path.slice(input.path.lastIndexOf('/') + 1)
-    scanArchive(scan, input.content, fileName, fileName, 0)
+    await scanArchive(scan, input.content, fileName, fileName, 0)
     return resultOf(uniqueByPurl(scan.packages), scan.unknowns)
   },
 }
@@ -52,40 +56,48 @@ interface Scan {
   readonly unknowns: Unknown[]
 }
 
-function scanArchive(scan: Scan, bytes: Uint8Array, fileName: string, archivePath: string, depth: number): void {
-  const entries = readZipDirectory(bytes)
-  if (typeof entries === 'string') {
-    scan.unknowns.push(unknownAt(scan.input, NAME, `${archivePath}: ${entries}`))
-    return
+async function scanArchive(scan: Scan, bytes: Uint8Array, fileName: string, archivePath: string, depth: number): Promise<void> {
+  const unknown = (err: unknown): undefined => {
+    if (!isZipError(err)) throw err
+    scan.unknowns.push(unknownAt(scan.input, NAME, `${archivePath}: ${err.message}`))
+    return undefined
   }
-  const read = (entry: (typeof entries)[number], limit: number): Uint8Array | undefined => {
-    const data = readZipEntry(bytes, entry, Math.min(limit, scan.budget))
-    if (typeof data === 'string') {
-      scan.unknowns.push(unknownAt(scan.input, NAME, `${archivePath}: ${data}`))
-      return undefined
+  // The whole directory is read first: a broken one gives no packages, not a partial list.
+  let zip: ZipArchive
+  const entries: ZipEntry[] = []
+  try {
+    zip = await ZipArchive.open(memoryByteSource(bytes), ZIP_LIMITS)
+    for await (const entry of zip.entries()) entries.push(entry)
+  } catch (err) {
+    return unknown(err)
+  }
+  const read = async (entry: ZipEntry, limit: number): Promise<Uint8Array | undefined> => {
+    try {
+      const data = await zip.read(entry, Math.min(limit, scan.budget))
+      scan.budget -= data.length
+      return data
+    } catch (err) {
+      return unknown(err)
     }
-    scan.budget -= data.length
-    return data
   }
   const found: JavaCoordinates[] = []
   let manifest: JavaCoordinates | undefined
   for (const entry of entries) {
-    if (entry.name.endsWith('/')) continue
     if (/^META-INF\/maven\/[^/]+\/[^/]+\/pom\.properties$/.test(entry.name)) {
-      const data = read(entry, MAX_METADATA_FILE)
+      const data = await read(entry, MAX_METADATA_FILE)
       const coords = data && fromPomProperties(parseProperties(decodeText(data)))
       if (coords) found.push(coords)
     } else if (entry.name === 'META-INF/MANIFEST.MF') {
-      const data = read(entry, MAX_METADATA_FILE)
+      const data = await read(entry, MAX_METADATA_FILE)
       manifest = data && fromManifest(parseManifest(decodeText(data)))
     } else if (ARCHIVE.test(entry.name)) {
       if (depth + 1 > MAX_DEPTH) {
         scan.unknowns.push(unknownAt(scan.input, NAME, `${archivePath}: nesting deeper than ${MAX_DEPTH}, ${entry.name} not opened`))
         continue
       }
-      const data = read(entry, MAX_NESTED_ARCHIVE)
+      const data = await read(entry, MAX_NESTED_ARCHIVE)
       const innerName = entry.name.slice(entry.name.lastIndexOf('/') + 1)
-      if (data) scanArchive(scan, data, innerName, `${archivePath}!/${entry.name}`, depth + 1)
+      if (data) await scanArchive(scan, data, innerName, `${archivePath}!/${entry.name}`, depth + 1)
     }
   }
   const chosen = found.length > 0 ? found : [manifest ?? fromFileName(fileName)].filter((c) => c !== undefined)

@@ -1,0 +1,26 @@
+// `drydock org create|list|visibility`: organizations (namespaces) and public/private repositories.
+import { parseCommandArgs } from '../args.ts'
+import { EXIT, UsageError } from '../exit-codes.ts'
+import { call, connect, CONNECTION_HELP, CONNECTION_OPTIONS, print } from './management-client.ts'
+
+const USAGE = `Usage:
+  drydock org create NAME
+  drydock org list
+  drydock org visibility REPOSITORY public|private
+${CONNECTION_HELP}`
+
+export async function run(argv: readonly string[]): Promise<number> {
+  const { values, positionals } = parseCommandArgs(argv, CONNECTION_OPTIONS, USAGE)
+  const [sub, a, b] = positionals
+  if (values.help || sub === undefined) {
+    process.stdout.write(USAGE)
+    return values.help ? EXIT.ok : EXIT.usage
+  }
+  const c = await connect(values)
+  if (sub === 'create' && a) print(await call(c, 'POST', '/api/v1/orgs', { name: a }))
+  else if (sub === 'list') print(await call(c, 'GET', '/api/v1/orgs'))
+  else if (sub === 'visibility' && a && (b === 'public' || b === 'private')) {
+    print(await call(c, 'PUT', '/api/v1/visibility', { repository: a, public: b === 'public' }))
+  } else throw new UsageError(`bad arguments\n\n${USAGE}`)
+  return EXIT.ok
+}

@@ -1,0 +1,96 @@
+/**
+ * `drydock scan --from-registry URL IMAGE`: read the result the Drydock registry at URL stored
+ * when IMAGE was pushed (scan on push), instead of scanning again in CI. IMAGE is `REPO[:TAG]`,
+ * `REPO@DIGEST` or the same prefixed with the registry's host. If the image was never scanned a
+ * scan is requested; the call waits (up to waitMs) while it is PENDING or IN_PROGRESS. The
+ * stored report is ungated, so the caller's policy (severities, ignores, VEX, exit code) is
+ * applied here, exactly as for a local scan. A token in DRYDOCK_TOKEN is sent as Bearer.
+ */
+import type { ScanReport } from '../scanner/report/scan-report.ts'
+import type { GatePolicy } from '../scanner/scan/gate.ts'
+import { EXIT, ExitError, UsageError } from './exit-codes.ts'
+
+export interface StoredScanOptions {
+  readonly platform?: string
+  readonly waitMs: number
+  readonly policy: Omit<GatePolicy, 'imageDigest'>
+  readonly token?: string
+}
+
+type Json = Record<string, any>
+
+export function splitImage(base: URL, image: string): { repo: string; ref: string } {
+  let s = image.replace(/^docker:\/\//, '')
+  if (s.startsWith(`${base.host}/`)) s = s.slice(base.host.length + 1)
+  const at = s.indexOf('@')
+  if (at > 0) return { repo: s.slice(0, at), ref: s.slice(at + 1) }
+  const colon = s.lastIndexOf(':')
+  if (colon > s.lastIndexOf('/')) return { repo: s.slice(0, colon), ref: s.slice(colon + 1) }
+  return { repo: s, ref: 'latest' }
+}
+
+async function call(url: string, token: string | undefined, method = 'GET'): Promise<{ status: number; body: Json }> {
+  let res: Response
+  try {
+    res = await fetch(url, { method, headers: token ? { Authorization: `Bearer ${token}` } : {}, signal: AbortSignal.timeout(60_000) })
+  } catch (err) {
+    throw new ExitError(`cannot reach the registry at ${new URL(url).origin}: ${(err as Error).message}`, EXIT.unreachable)
+  }
+  const text = await res.text()
+  let body: Json
+  try {
+    body = JSON.parse(text) as Json
+  } catch {
+    throw new ExitError(`${method} ${url}: HTTP ${res.status}, not a Drydock findings API answer`, EXIT.unreachable)
+  }
+  if (res.status === 401 || res.status === 403) throw new ExitError(`the registry refused access (HTTP ${res.status}); set DRYDOCK_TOKEN`, EXIT.usage)
+  return { status: res.status, body }
+}
+
+function message(body: Json): string {
+  return String(body['errors']?.[0]?.message ?? JSON.stringify(body).slice(0, 200))
+}
+
+/** Returns the stored report for one image, with the caller's gate applied, and the gate's exit code. */
+export async function fetchStoredScan(registry: string, image: string, opts: StoredScanOptions): Promise<{ report: ScanReport; exitCode: number }> {
+  let base: URL
+  try {
+    base = new URL(registry)
+  } catch {
+    throw new UsageError(`--from-registry needs a URL like http://127.0.0.1:5000, got '${registry}'`)
+  }
+  const { repo, ref } = splitImage(base, image)
+  const api = `${base.origin}/api/v1/repositories/${repo}/images/${encodeURIComponent(ref)}`
+  const deadline = Date.now() + opts.waitMs
+  let requested = false
+  for (;;) {
+    const r = await call(`${api}/scan-findings`, opts.token)
+    if (r.status === 404 && !requested && r.body['errors']?.[0]?.detail?.scanStatus === 'NOT_SCANNED') {
+      const q = await call(`${api}/scan`, opts.token, 'POST')
+      if (q.status !== 202) throw new ExitError(`could not request a scan: ${message(q.body)}`, EXIT.usage)
+      requested = true
+      continue
+    }
+    if (r.status !== 200) throw new ExitError(`${repo}:${ref}: ${message(r.body)}`, EXIT.usage)
+    const status = String(r.body['imageScanStatus']?.status)
+    if (status === 'COMPLETE') break
+    if (status !== 'PENDING' && status !== 'IN_PROGRESS') {
+      throw new ExitError(`the registry's scan of ${repo}:${ref} is ${status}: ${r.body['imageScanStatus']?.description ?? ''}`, EXIT.internal)
+    }
+    if (Date.now() > deadline) throw new ExitError(`the registry's scan of ${repo}:${ref} is still ${status} after ${opts.waitMs} ms`, EXIT.internal)
+    await new Promise((res) => setTimeout(res, 500))
+  }
+  const doc = await call(`${api}/scan-report`, opts.token)
+  if (doc.status !== 200) throw new ExitError(`${repo}:${ref}: ${message(doc.body)}`, EXIT.usage)
+  const images = doc.body['images'] as Json[]
+  const wanted = opts.platform ?? (images.length > 1 ? `linux/${process.arch === 'arm64' ? 'arm64' : 'amd64'}` : undefined)
+  const picked = wanted === undefined ? images[0] : images.find((i) => i['platform'] === wanted || String(i['platform']).startsWith(`${wanted}/`))
+  if (!picked) throw new ExitError(`${repo}:${ref} has no image for platform ${wanted} (${images.map((i) => i['platform']).join(', ')})`, EXIT.usage)
+  const stored = picked['report'] as ScanReport
+  const { applyGate } = await import('../scanner/scan/gate.ts')
+  const gate = applyGate([...stored.findings, ...stored.ignored.map((i) => i.finding)], { ...opts.policy, imageDigest: stored.image.manifestDigest })
+  return {
+    report: { ...stored, findings: gate.findings, ignored: gate.ignored, counts: gate.counts, warnings: [...stored.warnings, ...gate.warnings] },
+    exitCode: gate.exitCode,
+  }
+}

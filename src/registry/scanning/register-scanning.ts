@@ -1,0 +1,64 @@
+/**
+ * Plugs scan on push into the app with two touch points: a late-bound push observer handed to
+ * the manifest service when the services are built (pushObserver), and registerScanning, which
+ * creates the ScanService, the findings routes and the worker's lifecycle (started when the app
+ * is ready, stopped when it closes). Without a `scanning` section in the config nothing runs.
+ */
+import { readFileSync } from 'node:fs'
+import type { FastifyInstance } from 'fastify'
+import type { Digest } from '../../oci/digest.ts'
+import type { RepositoryName } from '../../oci/reference.ts'
+import type { AuthService } from '../auth/auth-service.ts'
+import type { RegistryConfig } from '../config/config.ts'
+import type { BlobService } from '../distribution/blob-service.ts'
+import type { ManifestService } from '../distribution/manifest-service.ts'
+import { registerScanRoutes } from '../http/scans/scan-routes.ts'
+import type { MetadataStore } from '../metadata/store.ts'
+import type { Clock } from '../ports.ts'
+import { registryContent } from './registry-content.ts'
+import { ScanService } from './scan-service.ts'
+
+export type ManifestPushedFn = (repo: RepositoryName, digest: Digest) => Promise<void>
+
+/** An observer that does nothing until registerScanning binds it. */
+export interface PushObserver {
+  readonly onManifestPushed: ManifestPushedFn
+  bind(fn: ManifestPushedFn): void
+}
+
+export function pushObserver(): PushObserver {
+  let target: ManifestPushedFn | undefined
+  return {
+    onManifestPushed: (repo, digest) => (target ? target(repo, digest) : Promise.resolve()),
+    bind: (fn) => {
+      target = fn
+    },
+  }
+}
+
+const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version?: string }
+/** The scanner version recorded with every result (the package version: scanner and registry ship together). */
+export const SCANNER_VERSION = typeof pkg.version === 'string' ? pkg.version : '0.0.0'
+
+export interface ScanningDeps {
+  readonly store: MetadataStore
+  readonly clock: Clock
+  readonly services: { readonly manifests: ManifestService; readonly blobs: BlobService }
+  readonly observer: PushObserver
+  readonly auth: AuthService | undefined
+}
+
+export function registerScanning(app: FastifyInstance, config: RegistryConfig, deps: ScanningDeps): ScanService | undefined {
+  if (!config.scanning) return undefined
+  const scanning = new ScanService({
+    store: deps.store, config: config.scanning, dataDir: config.storage.dataDir, clock: deps.clock,
+    content: registryContent(deps.services), toolVersion: SCANNER_VERSION,
+    log: { info: (o, m) => app.log.info(o, m), error: (o, m) => app.log.error(o, m) },
+  })
+  deps.observer.bind((repo, digest) => scanning.onManifestPushed(repo, digest))
+  registerScanRoutes(app, { scanning, manifests: deps.services.manifests, auth: deps.auth })
+  app.addHook('onReady', async () => scanning.start())
+  // preClose: stop scans before the store is closed by the server's shutdown.
+  app.addHook('preClose', async () => scanning.stop())
+  return scanning
+}

@@ -1,0 +1,31 @@
+/**
+ * The compliance checklist of one scan: evaluateCompliance on the findings the gate kept (every
+ * severity; ignored and VEX-mitigated ones left out), with one rule added here: an item that
+ * depends on a scanner that did not run fails with "not checked". A checklist that passes
+ * because nothing looked would be worse than none.
+ */
+import type { SecretFinding } from '../analyzers/secret/secret-finding.ts'
+import { evaluateCompliance, type ComplianceItem, type ComplianceOptions, type ComplianceReport } from '../compliance/compliance-checklist.ts'
+import type { MisconfigFinding } from '../misconfig/finding.ts'
+import type { ImageInventory } from '../pipeline/analyze-image.ts'
+import type { ReportFinding, ScannerName } from '../report/scan-report.ts'
+
+/** Checklist items that read findings of a scanner. */
+const NEEDS: Partial<Record<ComplianceItem['id'], ScannerName>> = { 'no-secrets': 'secret', 'scan-reviewed': 'vuln' }
+
+export function complianceOf(inv: ImageInventory, findings: readonly ReportFinding[], scanners: readonly ScannerName[], opts: ComplianceOptions): ComplianceReport {
+  const report = evaluateCompliance({
+    reference: inv.image.reference,
+    config: inv.image.config,
+    ...(inv.image.annotations ? { annotations: inv.image.annotations } : {}),
+    secrets: findings.filter((f): f is SecretFinding => f.kind === 'secret'),
+    misconfigs: findings.filter((f): f is MisconfigFinding => f.kind === 'misconfig'),
+    vulnerabilities: findings.filter((f) => f.kind === 'vulnerability'),
+  }, opts)
+  const items = report.items.map((item): ComplianceItem => {
+    const needed = NEEDS[item.id]
+    if (needed === undefined || scanners.includes(needed)) return item
+    return { ...item, status: 'fail', evidence: [`not checked: the ${needed} scanner did not run (--scanners)`] }
+  })
+  return { ...report, items, passed: items.every((i) => i.status === 'pass') }
+}
