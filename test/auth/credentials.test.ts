@@ -108,6 +108,9 @@ describe('credentials (inject)', () => {
     await api(fx.app, carol, 'POST', '/api/v1/users', { name: 'eve', password: 'eve-password-long-1' }, [403])
     await api(fx.app, carol, 'GET', '/api/v1/audit', undefined, [403])
     await api(fx.app, carol, 'POST', '/api/v1/orgs/shop/robots', { name: 'y', grants: [{ target: 'shop/*', role: 'read' }] }, [403])
+    // Namespaces cannot collide: no user named like an org, no org named like a user.
+    await api(fx.app, admin, 'POST', '/api/v1/users', { name: 'shop', password: 'shop-password-long-1' }, [409])
+    await api(fx.app, admin, 'POST', '/api/v1/orgs', { name: 'carol' }, [409])
   })
 })
 

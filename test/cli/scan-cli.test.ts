@@ -38,7 +38,7 @@ after(async () => box.close())
 type Json = Record<string, any>
 
 test('finds the lodash and minimist advisories; --exit-code 1 fails the gate', async () => {
-  const r = await box.run(['scan', IMAGE, '--format', 'json', '--exit-code', '1'])
+  const r = await box.run(['scan', IMAGE, '--scanners', 'vuln', '--format', 'json', '--exit-code', '1'])
   assert.equal(r.code, 1, show(r))
   const doc = JSON.parse(r.stdout) as Json
   const got = (doc['findings'] as Json[]).map((f) => [f['id'], f['package'].name, f['severity']])
@@ -53,7 +53,7 @@ test('finds the lodash and minimist advisories; --exit-code 1 fails the gate', a
 test('without --exit-code a scan with findings exits 0; nothing over the threshold exits 0 too', async () => {
   const plain = await box.run(['scan', IMAGE, '--format', 'json'])
   assert.equal(plain.code, 0, show(plain))
-  const none = await box.run(['scan', IMAGE, '--format', 'json', '--severity', 'LOW,UNKNOWN', '--exit-code', '1'])
+  const none = await box.run(['scan', IMAGE, '--scanners', 'vuln', '--format', 'json', '--severity', 'LOW,UNKNOWN', '--exit-code', '1'])
   assert.equal(none.code, 0, show(none))
   assert.deepEqual(JSON.parse(none.stdout)['findings'], [])
   const crit = await box.run(['scan', IMAGE, '--format', 'json', '--severity', 'critical', '--exit-code', '7'])
@@ -61,7 +61,7 @@ test('without --exit-code a scan with findings exits 0; nothing over the thresho
 })
 
 test('table output: counts per severity and the DB age line', async () => {
-  const r = await box.run(['scan', IMAGE])
+  const r = await box.run(['scan', IMAGE, '--scanners', 'vuln'])
   assert.equal(r.code, 0, show(r))
   assert.match(r.stdout, /Total: 5 \(CRITICAL: 1, HIGH: 2, MEDIUM: 2, LOW: 0, UNKNOWN: 0\)/)
   assert.match(r.stdout, /Advisory DB: schema 1, updated \S+ \(\d+ minutes? ago\), sources: osv:npm/)
@@ -90,7 +90,7 @@ test('VEX: not_affected suppresses the finding for that product, under_investiga
       { vulnerability: { name: 'CVE-2021-23337' }, products: [{ '@id': 'pkg:npm/lodash@4.17.15' }], status: 'under_investigation' },
     ],
   }))
-  const r = await box.run(['scan', IMAGE, '--format', 'json', '--severity', 'CRITICAL,HIGH', '--exit-code', '1', '--vex', file])
+  const r = await box.run(['scan', IMAGE, '--scanners', 'vuln', '--format', 'json', '--severity', 'CRITICAL,HIGH', '--exit-code', '1', '--vex', file])
   assert.equal(r.code, 1, show(r))
   const doc = JSON.parse(r.stdout) as Json
   assert.deepEqual((doc['findings'] as Json[]).map((f) => f['id']).sort(), ['GHSA-35jh-r3h4-6jhm', 'GHSA-p6mc-m468-83gw'])
@@ -101,7 +101,7 @@ test('VEX: not_affected suppresses the finding for that product, under_investiga
 
 test('SARIF and CycloneDX outputs validate against their published schemas', async () => {
   const sarifFile = join(box.dir, 'report.sarif')
-  const s = await box.run(['scan', IMAGE, '--format', 'sarif', '--output', sarifFile])
+  const s = await box.run(['scan', IMAGE, '--scanners', 'vuln', '--format', 'sarif', '--output', sarifFile])
   assert.equal(s.code, 0, show(s))
   const sarif = JSON.parse(await readFile(sarifFile, 'utf8')) as Json
   assert.equal(sarifValidator()(sarif), undefined)

@@ -23,7 +23,7 @@ type Json = Record<string, any>
 const EXPECTED = ['busybox', 'busybox-binsh', 'ssl_client'].flatMap((p) => [`${p} CVE-2024-58251 1.36.1-r21`, `${p} CVE-2025-46394 1.36.1-r21`])
 
 test('OS packages are matched through their source package, with the apk DB as location', async () => {
-  const r = await box.run(['scan', ALPINE, '--format', 'json', '--exit-code', '1'])
+  const r = await box.run(['scan', ALPINE, '--scanners', 'vuln', '--format', 'json', '--exit-code', '1'])
   assert.equal(r.code, 1, show(r))
   const doc = JSON.parse(r.stdout) as Json
   assert.equal(doc['image'].os.family, 'alpine')
@@ -36,7 +36,7 @@ test('OS packages are matched through their source package, with the apk DB as l
 })
 
 test('SARIF for OS findings points at the package database file', async () => {
-  const r = await box.run(['scan', ALPINE, '--format', 'sarif'])
+  const r = await box.run(['scan', ALPINE, '--scanners', 'vuln', '--format', 'sarif'])
   assert.equal(r.code, 0, show(r))
   const doc = JSON.parse(r.stdout) as Json
   assert.equal(sarifValidator()(doc), undefined)
@@ -50,7 +50,7 @@ test('SARIF for OS findings points at the package database file', async () => {
 })
 
 test('--severity without UNKNOWN passes the gate', async () => {
-  const r = await box.run(['scan', ALPINE, '--severity', 'LOW,MEDIUM,HIGH,CRITICAL', '--exit-code', '1'])
+  const r = await box.run(['scan', ALPINE, '--scanners', 'vuln', '--severity', 'LOW,MEDIUM,HIGH,CRITICAL', '--exit-code', '1'])
   assert.equal(r.code, 0, show(r))
   assert.match(r.stdout, /Total: 0 \(CRITICAL: 0, HIGH: 0, MEDIUM: 0, LOW: 0, UNKNOWN: 0\)/)
 })

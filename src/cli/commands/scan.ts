@@ -1,6 +1,8 @@
-// `drydock scan IMAGE`: analyse the image, match it against the local advisory DB, apply the gate
-// (severity filter, ignore file, VEX, --ignore-unfixed) and print the report. Works offline once
-// the DB is present. Exit codes: docs/scan.md.
+// `drydock scan IMAGE`: analyse the image in one pass over its layers (packages and secrets),
+// match the packages against the local advisory DB, run the misconfiguration checks, apply one
+// gate to every kind of finding (severity filter, ignore file, VEX, --ignore-unfixed) and print
+// one report. Works offline once the DB is present; without the vuln scanner it needs no DB at
+// all. Exit codes: docs/scan.md.
 import { parseCommandArgs, splitList } from '../args.ts'
 import { dbFile, defaultCacheDir } from '../cache-paths.ts'
 import { EXIT, ExitError, UsageError } from '../exit-codes.ts'
@@ -9,19 +11,30 @@ import { DEFAULT_MAX_DB_AGE_DAYS, openAdvisoryDb } from '../open-advisory-db.ts'
 import { progressBar } from '../output/progress-bar.ts'
 import { writeReport } from '../write-report.ts'
 import { TOOL_NAME, TOOL_VERSION } from '../tool-info.ts'
+import { parseScanners, readGateFiles, readSecretConfig } from './scan-options.ts'
+import type { ComplianceReport } from '../../scanner/compliance/compliance-checklist.ts'
 
 const HELP = `Usage: drydock scan IMAGE [options]
 
 IMAGE: oci:DIR[:TAG] | oci-archive:FILE[:TAG] | docker-archive:FILE[:REPO:TAG] | [docker://]HOST/REPO[:TAG|@DIGEST]
 
 Options:
-  --format FORMAT        table | json | sarif | cyclonedx (default table)
+  --scanners LIST        vuln,secret,misconfig (default all three); the advisory DB is needed
+                         only for vuln
+  --format FORMAT        table | json | sarif | cyclonedx (default table; cyclonedx lists
+                         vulnerabilities only)
   --output FILE          write the report to FILE instead of stdout
   --severity LIST        severities to report and count, e.g. HIGH,CRITICAL (default all:
                          UNKNOWN,LOW,MEDIUM,HIGH,CRITICAL)
-  --exit-code N          exit with N when any reported finding remains (default 0)
-  --ignore-unfixed       ignore findings that have no fixed version
-  --ignorefile FILE      YAML/JSON ignore rules (id, package/purl, reason, expires)
+  --exit-code N          exit with N when any reported finding remains, or with --compliance
+                         when a checklist item fails (default 0)
+  --ignore-unfixed       ignore vulnerabilities that have no fixed version
+  --ignorefile FILE      YAML/JSON ignore rules: vulnerabilities (id, package/purl), secrets
+                         (rule id and/or fingerprint), misconfigurations (check id); each with
+                         reason and optional expires
+  --secret-config FILE   secret scan allowlist (paths, rules, fingerprints) and disabled rules
+  --compliance           print the compliance checklist (table or json) instead of the report
+  --allowed-bases LIST   base images accepted by the checklist besides official ones (globs)
   --vex FILE             OpenVEX document; repeatable
   --platform OS/ARCH     image of a multi-platform index (default: this host's)
   --db DIR               advisory DB directory (default $DRYDOCK_CACHE_DIR/db or ~/.cache/drydock/db)
@@ -38,6 +51,10 @@ Exit codes: 0 ok, N (--exit-code) findings remain, 2 usage error or missing DB,
 
 const OPTIONS = {
   format: { type: 'string', default: 'table' },
+  scanners: { type: 'string' },
+  'secret-config': { type: 'string' },
+  compliance: { type: 'boolean' },
+  'allowed-bases': { type: 'string' },
   output: { type: 'string' },
   severity: { type: 'string' },
   'exit-code': { type: 'string' },
@@ -71,6 +88,9 @@ export async function run(argv: readonly string[]): Promise<number> {
   const { formatterByName, formatterNames } = await import('../../scanner/report/formatter.ts')
   const formatter = formatterByName(v.format)
   if (formatter === undefined) throw new UsageError(`unknown --format '${v.format}' (use ${formatterNames().join(', ')})`)
+  const scanners = parseScanners(v.scanners)
+  const compliance = v.compliance === true
+  if (compliance && formatter.name !== 'table' && formatter.name !== 'json') throw new UsageError(`--compliance prints table or json, not ${formatter.name}`)
   const { parseSeverityList } = await import('../../scanner/report/severity-scale.ts')
   let severities
   try {
@@ -82,15 +102,8 @@ export async function run(argv: readonly string[]): Promise<number> {
   const maxAge = intOption(v['max-db-age'], 'max-db-age', DEFAULT_MAX_DB_AGE_DAYS, 36500)
   if (v.offline === true && isRemoteReference(ref)) throw new UsageError(`--offline: '${ref}' is a registry image; use an oci:, oci-archive: or docker-archive: source`)
 
-  const { readIgnoreFile } = await import('../../scanner/scan/ignore-file.ts')
-  const { readOpenVex } = await import('../../scanner/scan/openvex.ts')
-  let ignoreRules, vex
-  try {
-    ignoreRules = v.ignorefile === undefined ? [] : await readIgnoreFile(v.ignorefile)
-    vex = (await Promise.all((v.vex ?? []).map((f) => readOpenVex(f)))).flat()
-  } catch (err) {
-    throw new UsageError((err as Error).message)
-  }
+  const { ignoreRules, vex } = await readGateFiles(v.ignorefile, v.vex ?? [])
+  const secretConfig = scanners.includes('secret') ? await readSecretConfig(v['secret-config']) : undefined
 
   const now = new Date()
   if (v['from-registry'] !== undefined) {
@@ -105,7 +118,7 @@ export async function run(argv: readonly string[]): Promise<number> {
     await writeReport(formatter.format(stored.report, { now, color: v.output === undefined && process.stdout.isTTY === true && process.env['NO_COLOR'] === undefined }), v.output)
     return stored.exitCode
   }
-  const { provider, staleWarning } = openAdvisoryDb(dbFile(v.db), maxAge, now)
+  const { provider, staleWarning } = scanners.includes('vuln') ? openAdvisoryDb(dbFile(v.db), maxAge, now) : { provider: undefined, staleWarning: undefined }
   if (staleWarning !== undefined) process.stderr.write(`drydock: warning: ${staleWarning}\n`)
   const { parseImageSource } = await import('../../scanner/image/parse-image-source.ts')
   const { analyzeImage } = await import('../../scanner/pipeline/analyze-image.ts')
@@ -121,18 +134,23 @@ export async function run(argv: readonly string[]): Promise<number> {
         inventory: () => analyzeImage(source, {
           analyzers: builtinAnalyzers,
           cache,
+          ...(secretConfig ? { secrets: secretConfig } : {}),
           ...(v.platform !== undefined ? { platform: v.platform } : {}),
           onProgress: (p) => progress.update(p.bytesRead, p.totalBytes, `${p.layersDone}/${p.layersTotal} layers`),
         }),
-        provider,
+        ...(provider ? { provider } : {}),
+        scanners,
+        ...(compliance ? { compliance: { allowedBases: splitList(v['allowed-bases']) } } : {}),
         policy: { severities, ignoreUnfixed: v['ignore-unfixed'] === true, exitCode, ignoreRules, vex },
         meta: { toolName: TOOL_NAME, toolVersion: TOOL_VERSION, now },
         ...(staleWarning !== undefined ? { warnings: [staleWarning] } : {}),
       })
       progress.finish()
-      const text = formatter.format(result.report, { now, color: v.output === undefined && process.stdout.isTTY === true && process.env['NO_COLOR'] === undefined })
+      const text = compliance && result.report.compliance
+        ? await complianceText(result.report.compliance, formatter.name)
+        : formatter.format(result.report, { now, color: v.output === undefined && process.stdout.isTTY === true && process.env['NO_COLOR'] === undefined })
       await writeReport(text, v.output)
-      for (const w of result.report.warnings) if (w !== staleWarning && (formatter.name !== 'table' || v.output !== undefined)) process.stderr.write(`drydock: warning: ${w}\n`)
+      for (const w of result.report.warnings) if (w !== staleWarning && (formatter.name !== 'table' || v.output !== undefined || compliance)) process.stderr.write(`drydock: warning: ${w}\n`)
       return result.exitCode
     } finally {
       await source.close()
@@ -141,7 +159,13 @@ export async function run(argv: readonly string[]): Promise<number> {
     progress.finish()
     throw imageErrorToExit(err)
   } finally {
-    provider.close()
+    provider?.close()
   }
 }
 
+async function complianceText(report: ComplianceReport, format: string): Promise<string> {
+  if (format === 'json') return `${JSON.stringify(report, null, 2)}\n`
+  const { formatCompliance } = await import('../../scanner/compliance/compliance-checklist.ts')
+  // Evidence quotes the image config: keep control characters out of the terminal.
+  return formatCompliance(report).replace(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/g, ' ')
+}

@@ -65,7 +65,7 @@ let shared: BufferReclaimer | undefined
 
 /** The process-wide reclaimer: one budget shared by all concurrent transfers. */
 export function bufferReclaimer(): BufferReclaimer {
-  shared ??= createBufferReclaimer(Number(process.env['PERF_BUDGET'] ?? DEFAULT_BUDGET_BYTES), minorGc())
+  shared ??= createBufferReclaimer(DEFAULT_BUDGET_BYTES, minorGc())
   return shared
 }
 

@@ -39,7 +39,7 @@ test('table: control characters in advisory text never reach the terminal', () =
 
 test('json: the documented field names, counts and data age', () => {
   const doc = JSON.parse(formatterByName('json')!.format(sampleReport(), { now })) as Json
-  assert.deepEqual(Object.keys(doc).sort(), ['counts', 'dataSource', 'findings', 'generatedAt', 'ignored', 'image', 'packageCount', 'schemaVersion', 'tool', 'warnings'])
+  assert.deepEqual(Object.keys(doc).sort(), ['counts', 'countsByKind', 'dataSource', 'findings', 'generatedAt', 'ignored', 'image', 'packageCount', 'scanners', 'schemaVersion', 'tool', 'warnings'])
   assert.equal(doc['dataSource'].dataAge, '3 days')
   assert.deepEqual(doc['counts'], { UNKNOWN: 0, LOW: 0, MEDIUM: 1, HIGH: 1, CRITICAL: 1 })
   assert.deepEqual(Object.keys(doc['findings'][0]).sort(), ['aliases', 'cvssScore', 'cvssVector', 'dataSource', 'fixedVersions', 'id', 'installedVersion', 'kind', 'package', 'severity', 'severitySource', 'status', 'title', 'url'])

@@ -61,7 +61,8 @@ function fingerprintOf(e: Record<string, unknown>, where: string, kind: FindingK
   if (fp === undefined) return undefined
   if (kind !== undefined && kind !== 'secret') throw new IgnoreFileError(`${where}: 'fingerprint' is for secrets only`)
   if (!FINGERPRINT.test(fp)) throw new IgnoreFileError(`${where}: 'fingerprint' looks like sha256:0123456789abcdef`)
-  return (fp.startsWith('sha256:') ? fp : `sha256:${fp}`).toLowerCase()
+  const lower = fp.toLowerCase()
+  return lower.startsWith('sha256:') ? lower : `sha256:${lower}`
 }
 
 function parseEntry(raw: unknown, where: string, kind: FindingKind | undefined): IgnoreRule {

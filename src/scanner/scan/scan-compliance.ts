@@ -2,9 +2,12 @@
  * The compliance checklist of one scan: evaluateCompliance on the findings the gate kept (every
  * severity; ignored and VEX-mitigated ones left out), with one rule added here: an item that
  * depends on a scanner that did not run fails with "not checked". A checklist that passes
- * because nothing looked would be worse than none.
+ * because nothing looked would be worse than none. Evidence quotes the config (a HEALTHCHECK
+ * command can carry a token), so every line goes through the secret redactor.
  */
+import { redactSecretsIn } from '../analyzers/secret/scan-text.ts'
 import type { SecretFinding } from '../analyzers/secret/secret-finding.ts'
+import { BUILTIN_SECRET_RULES } from '../analyzers/secret/secret-rules.ts'
 import { evaluateCompliance, type ComplianceItem, type ComplianceOptions, type ComplianceReport } from '../compliance/compliance-checklist.ts'
 import type { MisconfigFinding } from '../misconfig/finding.ts'
 import type { ImageInventory } from '../pipeline/analyze-image.ts'
@@ -24,7 +27,7 @@ export function complianceOf(inv: ImageInventory, findings: readonly ReportFindi
   }, opts)
   const items = report.items.map((item): ComplianceItem => {
     const needed = NEEDS[item.id]
-    if (needed === undefined || scanners.includes(needed)) return item
+    if (needed === undefined || scanners.includes(needed)) return { ...item, evidence: item.evidence.map((e) => redactSecretsIn(e, BUILTIN_SECRET_RULES)) }
     return { ...item, status: 'fail', evidence: [`not checked: the ${needed} scanner did not run (--scanners)`] }
   })
   return { ...report, items, passed: items.every((i) => i.status === 'pass') }

@@ -23,6 +23,8 @@ export function registerUsersApi(app: FastifyInstance, auth: AuthService): void 
     const body = await readJsonObject(request)
     const name = str(body, 'name', { re: NAME_RE, max: 64 })
     if (name.startsWith('robot')) throw new RegistryError('NAME_INVALID', "user names may not start with 'robot'")
+    // A user owns the namespace of their name: it must not be an organization's.
+    if (await auth.repos.orgs.exists(name)) throw conflict(`an org named '${name}'`)
     const admin = body['admin'] === true
     const created = await auth.repos.users.create({ name, passwordHash: await hashPassword(password(body)), admin, createdAt: auth.now() })
     if (!created) throw conflict(`user '${name}'`)
