@@ -7,9 +7,11 @@
  * Rows: skopeo push and pull of a 3 x 100 MiB image (generated, gzip layers of random bytes)
  * and of the Debian image from ../shared/testdata; manifest GET requests/s with 64 concurrent
  * connections (wrk). Every run starts both registries fresh (empty storage, so no run can
- * mount blobs pushed by an earlier one) and alternates which one goes first; each row is the
- * median over RUNS runs. Peak RSS is Drydock's VmHWM, reset right before and read right after
- * the 3 x 100 MiB push, so it covers exactly that push (the maximum over runs is printed).
+ * mount blobs pushed by an earlier one), then measures each row on both back to back, the first
+ * of each pair alternating between runs. The machine is shared, so load drifts: a row's ratio
+ * is the median of the per-run ratios of those pairs (the MB/s and req/s columns are medians
+ * too). Peak RSS is Drydock's VmHWM, reset right before and read right after the 3 x 100 MiB
+ * push, so it covers exactly that push (the maximum over runs is printed).
  *
  * Env: RUNS (default 5), WRK_SECONDS (default 10), DRYDOCK_LOG_LEVEL (default info, the shipped
  * default; the reference registry logs every request at its default too), DRYDOCK_CPU_PROF=DIR
@@ -93,33 +95,71 @@ async function manifestRps(t: Target, repo: string, work: string): Promise<numbe
   return rps
 }
 
-type Results = Map<string, Map<Target['name'], number[]>>
-
-function record(results: Results, row: string, target: Target['name'], v: number): void {
-  const r = results.get(row) ?? new Map<Target['name'], number[]>()
-  r.set(target, [...(r.get(target) ?? []), v])
-  results.set(row, r)
+/** One row's samples: per target, and the per-run ratios of back-to-back pairs. */
+interface Row {
+  readonly drydock: number[]
+  readonly reference: number[]
+  readonly ratios: number[]
 }
 
-async function benchOne(t: Target, big: Image, debian: Image, work: string, results: Results): Promise<number> {
-  if (t.pid !== undefined) await resetPeakRss(t.pid)
-  record(results, 'push 3 x 100 MiB (MB/s)', t.name, await push(t, big, 'bench/big'))
-  const rss = t.pid === undefined ? Number.NaN : await peakRssMiB(t.pid)
-  record(results, 'pull 3 x 100 MiB (MB/s)', t.name, await pull(t, big, 'bench/big', work))
-  record(results, 'push debian (MB/s)', t.name, await push(t, debian, 'bench/debian'))
-  record(results, 'pull debian (MB/s)', t.name, await pull(t, debian, 'bench/debian', work))
-  record(results, 'manifest GET, 64 conns (req/s)', t.name, await manifestRps(t, 'bench/debian', work))
-  return rss
+type Results = Map<string, Row>
+
+interface Step {
+  readonly row: string
+  measure(t: Target): Promise<number>
+}
+
+function steps(big: Image, debian: Image, work: string, rss: number[]): Step[] {
+  return [
+    {
+      row: 'push 3 x 100 MiB (MB/s)',
+      measure: async (t) => {
+        if (t.pid !== undefined) await resetPeakRss(t.pid)
+        const v = await push(t, big, 'bench/big')
+        if (t.pid !== undefined) rss.push(await peakRssMiB(t.pid))
+        return v
+      },
+    },
+    { row: 'pull 3 x 100 MiB (MB/s)', measure: (t) => pull(t, big, 'bench/big', work) },
+    { row: 'push debian (MB/s)', measure: (t) => push(t, debian, 'bench/debian') },
+    { row: 'pull debian (MB/s)', measure: (t) => pull(t, debian, 'bench/debian', work) },
+    { row: 'manifest GET, 64 conns (req/s)', measure: (t) => manifestRps(t, 'bench/debian', work) },
+  ]
+}
+
+/**
+ * One run: both registries fresh, then every step on both back to back (so a load change on
+ * this shared machine hits both samples of a pair alike), the first of each pair alternating.
+ */
+async function benchRun(i: number, big: Image, debian: Image, work: string, results: Results, rss: number[]): Promise<void> {
+  const names: Array<Target['name']> = i % 2 === 0 ? ['drydock', 'reference'] : ['reference', 'drydock']
+  const targets: Target[] = []
+  try {
+    for (const name of names) targets.push(await start(name))
+    for (const step of steps(big, debian, work, rss)) {
+      const got = new Map<Target['name'], number>()
+      for (const t of targets) got.set(t.name, await step.measure(t))
+      const row = results.get(step.row) ?? { drydock: [], reference: [], ratios: [] }
+      const a = got.get('drydock') ?? Number.NaN
+      const b = got.get('reference') ?? Number.NaN
+      row.drydock.push(a)
+      row.reference.push(b)
+      row.ratios.push(a / b)
+      results.set(step.row, row)
+      process.stderr.write(`run ${i + 1} ${step.row}: drydock ${a.toFixed(1)}, reference ${b.toFixed(1)}\n`)
+    }
+  } finally {
+    for (const t of targets) await t.stop()
+  }
 }
 
 function table(results: Results, rss: readonly number[]): string {
-  const lines = ['| row | drydock | reference | ratio |', '|---|---:|---:|---:|']
-  for (const [row, byTarget] of results) {
-    const a = median(byTarget.get('drydock') ?? [])
-    const b = median(byTarget.get('reference') ?? [])
-    lines.push(`| ${row} | ${a.toFixed(1)} | ${b.toFixed(1)} | ${(a / b).toFixed(2)} |`)
+  const lines = ['| row | drydock | reference | ratio (median of runs) | ratio range |', '|---|---:|---:|---:|---:|']
+  for (const [row, r] of results) {
+    const range = `${Math.min(...r.ratios).toFixed(2)}-${Math.max(...r.ratios).toFixed(2)}`
+    lines.push(`| ${row} | ${median(r.drydock).toFixed(1)} | ${median(r.reference).toFixed(1)} | ${median(r.ratios).toFixed(2)} | ${range} |`)
   }
-  lines.push(`| drydock peak RSS during the 3 x 100 MiB push (MiB, max of ${rss.length}) | ${Math.max(...rss).toFixed(0)} | | |`)
+  lines.push(`| drydock peak RSS during the 3 x 100 MiB push (MiB, max of ${rss.length} runs) | ${Math.max(...rss).toFixed(0)} | | | |`)
   return lines.join('\n')
 }
 
@@ -134,19 +174,7 @@ async function main(): Promise<void> {
     const debian: Image = { layout: debianDir, tag: 'bookworm-slim', bytes: await layoutBytes(debianDir) }
     const results: Results = new Map()
     const rss: number[] = []
-    for (let i = 0; i < RUNS; i++) {
-      const order: Array<Target['name']> = i % 2 === 0 ? ['drydock', 'reference'] : ['reference', 'drydock']
-      for (const name of order) {
-        const t = await start(name)
-        try {
-          const peak = await benchOne(t, big, debian, work, results)
-          if (!Number.isNaN(peak)) rss.push(peak)
-        } finally {
-          await t.stop()
-        }
-      }
-      process.stderr.write(`run ${i + 1}/${RUNS} done\n`)
-    }
+    for (let i = 0; i < RUNS; i++) await benchRun(i, big, debian, work, results, rss)
     const cpu = cpus()[0]?.model ?? 'unknown CPU'
     process.stdout.write(
       `${new Date().toISOString().slice(0, 10)}, ${cpu} x ${cpus().length}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB RAM, ` +

@@ -90,7 +90,7 @@ export async function fetchStoredScan(registry: string, image: string, opts: Sto
   const { applyGate } = await import('../scanner/scan/gate.ts')
   const gate = applyGate([...stored.findings, ...stored.ignored.map((i) => i.finding)], { ...opts.policy, imageDigest: stored.image.manifestDigest })
   return {
-    report: { ...stored, findings: gate.findings, ignored: gate.ignored, counts: gate.counts, warnings: [...stored.warnings, ...gate.warnings] },
+    report: { ...stored, findings: gate.findings, ignored: gate.ignored, counts: gate.counts, countsByKind: gate.countsByKind, warnings: [...stored.warnings, ...gate.warnings] },
     exitCode: gate.exitCode,
   }
 }

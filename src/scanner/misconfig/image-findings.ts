@@ -1,6 +1,7 @@
 /**
- * Secrets and misconfigurations of one analysed image, in one call: what `drydock scan` (and
- * scan-on-push) calls after analyzeImage to add these findings to the report.
+ * Secrets and misconfigurations of one analysed image, in one call. When the inventory was made
+ * with AnalyzeOptions.secrets (one pass: what `drydock scan` does through scanImage), its secrets
+ * are used as they are; otherwise the layers are streamed a second time for them.
  */
 import { scanImageSecrets, type ImageSecretOptions } from '../analyzers/secret/scan-image-secrets.ts'
 import type { SecretFinding } from '../analyzers/secret/secret-finding.ts'
@@ -23,9 +24,9 @@ export interface ImageFindings {
 }
 
 export async function findImageSecretsAndMisconfigs(source: ImageSource, inventory: ImageInventory, opts: ImageFindingsOptions = {}): Promise<ImageFindings> {
-  const secrets = await scanImageSecrets(source, inventory, opts.secrets)
+  const secrets = inventory.secrets ?? await scanImageSecrets(source, inventory, opts.secrets)
   const misconfigs = checkImage(
-    { config: inventory.image.config, layerFiles: inventory.layerFiles, ...(opts.annotations ? { annotations: opts.annotations } : {}) },
+    { config: inventory.image.config, layerFiles: inventory.layerFiles, ...(opts.annotations ?? inventory.image.annotations ? { annotations: opts.annotations ?? inventory.image.annotations } : {}) },
     { ...opts.misconfig, ...(opts.secrets?.rules ? { secretRules: opts.secrets.rules } : {}) },
   )
   return { secrets, misconfigs }

@@ -9,7 +9,7 @@ import { formatCompliance } from '../compliance/compliance-checklist.ts'
 import { dataAgeLine } from './data-age.ts'
 import type { FormatOptions, ReportFormatter } from './formatter.ts'
 import { findingSubject } from './finding-subject.ts'
-import { KIND_OF_SCANNER, type FindingKind, type ReportFinding, type ScanReport, type VulnerabilityFinding } from './scan-report.ts'
+import { countBySeverity, KIND_OF_SCANNER, type FindingKind, type ReportFinding, type ScanReport, type ScannerName, type VulnerabilityFinding } from './scan-report.ts'
 import { SEVERITIES_HIGH_FIRST, type ReportSeverity, type SeverityCounts } from './severity-scale.ts'
 
 const COLORS: Record<ReportSeverity, string> = { CRITICAL: '\u001b[1;31m', HIGH: '\u001b[31m', MEDIUM: '\u001b[33m', LOW: '\u001b[36m', UNKNOWN: '\u001b[2m' }
@@ -47,17 +47,17 @@ export function countsLine(report: ScanReport): string {
 }
 
 /** `Vulnerabilities: 5 (CRITICAL: 1, ...)`, one line per scanner that ran. */
-function kindLines(report: ScanReport): string[] {
-  return report.scanners.map((s) => {
+function kindLines(report: ScanReport, scanners: readonly ScannerName[]): string[] {
+  return scanners.map((s) => {
     const kind = KIND_OF_SCANNER[s]
-    const c = report.countsByKind[kind]
-    const n = Object.values(c).reduce((a, b) => a + b, 0)
-    return `  ${SECTION[kind]}: ${n} (${severityParts(c)})`
+    const list = report.findings.filter((f) => f.kind === kind)
+    return `  ${SECTION[kind]}: ${list.length} (${severityParts(countBySeverity(list))})`
   })
 }
 
 function findingSection(kind: FindingKind, list: readonly ReportFinding[], paint: (s: ReportSeverity, t: string) => string): string[] {
   const out = ['', `${SECTION[kind]} (${list.length})`]
+  // Secrets and checks are one table with a SEVERITY column (left plain: colour codes would skew the widths).
   if (kind === 'vulnerability') {
     for (const sev of SEVERITIES_HIGH_FIRST) {
       const group = list.filter((f): f is VulnerabilityFinding => f.kind === 'vulnerability' && f.severity === sev)
@@ -69,7 +69,7 @@ function findingSection(kind: FindingKind, list: readonly ReportFinding[], paint
   }
   const rows = list.map((f) => {
     const detail = f.kind === 'secret' ? `${f.match} (${f.fingerprint})` : f.kind === 'misconfig' ? f.evidence : ''
-    return [paint(f.severity, f.severity), cell(f.id), cell(findingSubject(f), 80), cell(f.title ?? ''), cell(detail, 80)]
+    return [f.severity, cell(f.id), cell(findingSubject(f), 80), cell(f.title ?? ''), cell(detail, 80)]
   })
   if (rows.length > 0) out.push(...renderTable(['SEVERITY', kind === 'secret' ? 'RULE' : 'CHECK', 'LOCATION', 'TITLE', kind === 'secret' ? 'MATCH (REDACTED)' : 'EVIDENCE'], rows))
   return out
@@ -83,10 +83,12 @@ export const tableFormatter: ReportFormatter = {
     const paint = (s: ReportSeverity, text: string): string => (options.color === true ? `${COLORS[s]}${text}${RESET}` : text)
     const img = report.image
     const os = img.os ? ` (${img.os.family} ${img.os.version})` : ''
-    const db = report.scanners.includes('vuln') ? dataAgeLine(report.dataSource, now) : 'Advisory DB: not used (no vuln scanner)'
-    const out: string[] = [`${img.reference}${os}`, `Digest: ${img.manifestDigest}`, db, `Scanners: ${report.scanners.join(', ')}`, '', countsLine(report)]
-    if (report.scanners.length > 1) out.push(...kindLines(report))
-    for (const s of report.scanners) {
+    // Reports stored before `scanners` existed hold vulnerabilities only.
+    const scanners = report.scanners ?? ['vuln']
+    const db = scanners.includes('vuln') ? dataAgeLine(report.dataSource, now) : 'Advisory DB: not used (no vuln scanner)'
+    const out: string[] = [`${img.reference}${os}`, `Digest: ${img.manifestDigest}`, db, `Scanners: ${scanners.join(', ')}`, '', countsLine(report)]
+    if (scanners.length > 1) out.push(...kindLines(report, scanners))
+    for (const s of scanners) {
       const kind = KIND_OF_SCANNER[s]
       out.push(...findingSection(kind, report.findings.filter((f) => f.kind === kind), paint))
     }
