@@ -6,6 +6,8 @@ import assert from 'node:assert/strict'
 import { spawnSync } from 'node:child_process'
 import { join } from 'node:path'
 import { describe, it } from 'node:test'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
 import { NODE_BIN, REPO_ROOT } from '../../testkit/repo-paths.ts'
 import { startDrydock } from '../../testkit/start-drydock.ts'
 
@@ -39,5 +41,18 @@ describe('drydock serve (process)', () => {
     const help = spawnSync(NODE_BIN, [join(REPO_ROOT, 'src/cli/main.ts'), 'serve', '--help'], { encoding: 'utf8' })
     assert.equal(help.status, 0)
     assert.match(help.stdout, /--upload-expiry/)
+  })
+
+  it('refuses to serve an open registry beyond loopback until an admin exists (private by default)', () => {
+    const data = mkdtempSync(join(tmpdir(), 'drydock-open-'))
+    try {
+      // 0.0.0.0 is refused before anything is served, so no port is actually opened for long.
+      const res = spawnSync(NODE_BIN, [join(REPO_ROOT, 'src/cli/main.ts'), 'serve', '--listen', '0.0.0.0:0', '--data', data], { encoding: 'utf8', timeout: 30_000 })
+      assert.equal(res.status, 2, res.stderr)
+      assert.match(res.stderr, /refusing to serve an open registry on 0\.0\.0\.0:0/)
+      assert.match(res.stderr, /DRYDOCK_ADMIN_USER/)
+    } finally {
+      rmSync(data, { recursive: true, force: true })
+    }
   })
 })

@@ -34,6 +34,12 @@ export async function run(argv: readonly string[]): Promise<number> {
     throw new UsageError((err as Error).message)
   }
   const { serveUntilSignal } = await import('../../registry/server.ts')
-  await serveUntilSignal(config)
+  try {
+    await serveUntilSignal(config)
+  } catch (err) {
+    // A configuration the server refuses to run with is the user's to fix, not a crash.
+    if ((err as { code?: unknown }).code === 'DRYDOCK_OPEN_REGISTRY') throw new UsageError((err as Error).message)
+    throw err
+  }
   return EXIT.ok
 }

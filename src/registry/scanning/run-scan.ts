@@ -1,7 +1,9 @@
 /**
  * One scan of one manifest in the registry's own storage: every image it names (each platform
- * of an index) is analysed through the layer cache, matched against the advisory DB and secret-
- * scanned. The outcome is classified for the queue:
+ * of an index) is analysed in one pass through the layer cache (package analyzers and the secret
+ * analyzer in the same walk; layers analysed while they were uploaded are cache hits, see
+ * upload-tee.ts), then scanImage runs every scanner (vuln, secret, misconfig), so the stored
+ * report is the one `drydock scan` prints, ungated. The outcome is classified for the queue:
  *  - UNSUPPORTED_IMAGE: not an image (an artifact, an unknown layer media type);
  *  - FAILED (permanent): the content is broken (corrupt layer, bad tar, limits), retrying can't help;
  *  - anything else throws and the worker retries it with backoff (I/O errors, a busy DB).
@@ -26,6 +28,9 @@ export interface ScanContext {
 export type ScanRun =
   | { readonly status: 'COMPLETE'; readonly result: ScanResultDocument }
   | { readonly status: 'FAILED' | 'UNSUPPORTED_IMAGE'; readonly description: string }
+
+/** Every scanner: the stored report is complete, readers pick what they want (--scanners). */
+const STORED_SCANNERS = ['vuln', 'secret', 'misconfig'] as const
 
 const UNSUPPORTED = new Set(['UNSUPPORTED_MEDIA_TYPE'])
 const PERMANENT = new Set(['DIGEST_MISMATCH', 'LAYER_CORRUPT', 'TAR_INVALID', 'TAR_TRUNCATED', 'LIMIT_EXCEEDED', 'IMAGE_NOT_FOUND', 'PLATFORM_NOT_FOUND', 'SOURCE_INVALID'])
@@ -57,9 +62,8 @@ function platformOf(p: { os: string; architecture: string; variant?: string } | 
 export async function runScan(ctx: ScanContext, repo: string, digest: string, signal: AbortSignal): Promise<ScanRun> {
   const { openRegistryStorage } = await import('../../scanner/image/registry-storage/registry-storage-store.ts')
   const { analyzeResolvedImage } = await import('../../scanner/pipeline/analyze-image.ts')
-  const { builtinAnalyzers } = await import('../../scanner/analyzers/builtin.ts')
+  const { layerAnalysisOptions } = await import('./scan-analysis.ts')
   const { scanImage } = await import('../../scanner/scan/scan-image.ts')
-  const { scanImageSecrets } = await import('../../scanner/analyzers/secret/scan-image-secrets.ts')
   const root = await ctx.content.getManifest(repo, digest, { signal })
   if (!root) return { status: 'FAILED', description: `manifest ${digest} is no longer in ${repo}` }
   const rootReason = unsupportedReason(root.bytes, root.mediaType)
@@ -71,17 +75,18 @@ export async function runScan(ctx: ScanContext, repo: string, digest: string, si
       const child = resolved.manifestDigest === digest ? undefined : await ctx.content.getManifest(repo, resolved.manifestDigest, { signal })
       const childReason = child && unsupportedReason(child.bytes, child.mediaType)
       if (childReason) return { status: 'UNSUPPORTED_IMAGE', description: `${resolved.manifestDigest}: ${childReason}` }
-      const inventory = await analyzeResolvedImage(source, resolved, { analyzers: builtinAnalyzers, cache: ctx.cache, signal })
-      const now = ctx.now()
+      // The options must stay those of layerAnalysisOptions (scan-analysis.ts): the tee stores
+      // its results under the same cache key.
+      const inventory = await analyzeResolvedImage(source, resolved, { ...layerAnalysisOptions(), cache: ctx.cache, signal })
       const { report } = await scanImage({
         inventory: async () => inventory,
         provider: ctx.advisories,
+        scanners: STORED_SCANNERS,
         policy: {},
-        meta: { toolName: ctx.toolName, toolVersion: ctx.toolVersion, now },
+        meta: { toolName: ctx.toolName, toolVersion: ctx.toolVersion, now: ctx.now() },
       })
-      const secrets = await scanImageSecrets(source, inventory, { signal })
       const platform = platformOf(resolved.platform)
-      images.push({ ...(platform ? { platform } : {}), manifestDigest: resolved.manifestDigest, report, secrets })
+      images.push({ ...(platform ? { platform } : {}), manifestDigest: resolved.manifestDigest, report })
     }
     return {
       status: 'COMPLETE',

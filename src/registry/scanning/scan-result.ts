@@ -1,21 +1,22 @@
 /**
- * The stored result of one scan (image_scans.result, JSON): one Drydock report per image, so an
- * image index carries one entry per platform. Reports are ungated (every severity, nothing
+ * The stored result of one scan (image_scans.result, JSON): one Drydock report per image (every
+ * scanner: vulnerabilities, secrets, misconfigurations), so an image index carries one entry per
+ * platform. Results stored before schema 2 also had a separate `secrets` list and reports with
+ * vulnerabilities only; readers treat a report by its own `scanners` field. Reports are ungated (every severity, nothing
  * ignored): policy is applied by whoever reads them (`drydock scan --from-registry` applies the
  * caller's severity filter, ignore file and exit code).
  */
-import type { SecretFinding } from '../../scanner/analyzers/secret/secret-finding.ts'
 import type { ScanReport } from '../../scanner/report/scan-report.ts'
 
 export const SCAN_RESULT_KIND = 'drydock.scan-result'
-export const SCAN_RESULT_SCHEMA = 1
+export const SCAN_RESULT_SCHEMA = 2
 
 export interface ScannedImage {
   /** `os/arch[/variant]` of the index entry (absent for a single image). */
   readonly platform?: string
   readonly manifestDigest: string
+  /** Vulnerabilities, secrets (redacted) and misconfigurations: `report.scanners` says which ran. */
   readonly report: ScanReport
-  readonly secrets: readonly SecretFinding[]
 }
 
 export interface ScanResultDocument {

@@ -6,7 +6,7 @@
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { AuthService } from '../../auth/auth-service.ts'
-import type { RegistryConfig } from '../../config/config.ts'
+import { parseListen, type RegistryConfig } from '../../config/config.ts'
 import type { MetadataStore } from '../../metadata/store.ts'
 import type { Clock } from '../../ports.ts'
 import { registerApiRoutes } from '../api/api-routes.ts'
@@ -27,13 +27,36 @@ function auditAction(r: GateResult, method: string): string | undefined {
   return undefined
 }
 
+/** Thrown at start-up when `auth: auto` has no user yet and the server would listen beyond loopback. */
+export class OpenRegistryRefusedError extends Error {
+  readonly code = 'DRYDOCK_OPEN_REGISTRY'
+  constructor(listen: string) {
+    super(
+      `refusing to serve an open registry on ${listen}: no user exists yet. Create the first admin ` +
+        '(DRYDOCK_ADMIN_USER and DRYDOCK_ADMIN_PASSWORD, or `drydock user create NAME --admin --data DIR`), ' +
+        'or pass --auth off to run without access control on purpose',
+    )
+    this.name = 'OpenRegistryRefusedError'
+  }
+}
+
+function isLoopbackListen(listen: string): boolean {
+  const { host } = parseListen(listen)
+  return host === 'localhost' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host)
+}
+
 export function registerAuth(app: FastifyInstance, config: RegistryConfig, deps: { readonly store: MetadataStore; readonly clock: Clock }): AuthService {
   const auth = new AuthService(config.auth, deps.store.auth, deps.clock)
   const gate = new WeakMap<FastifyRequest, GateResult>()
 
   app.addHook('onReady', async () => {
     await auth.start()
-    if (!auth.enabled) app.log.warn('authentication is off: anyone can push and pull (create an admin with DRYDOCK_ADMIN_USER/DRYDOCK_ADMIN_PASSWORD)')
+    if (auth.enabled) return
+    // Private by default: an open registry is only acceptable on loopback, or when asked for.
+    if (config.auth.mode === 'auto' && !isLoopbackListen(config.server.listen)) {
+      throw new OpenRegistryRefusedError(config.server.listen)
+    }
+    app.log.warn('authentication is off: anyone can push and pull (create an admin with DRYDOCK_ADMIN_USER/DRYDOCK_ADMIN_PASSWORD)')
   })
 
   app.addHook('onRequest', async (request, reply) => {

@@ -27,7 +27,7 @@ export const getBlob: Handler<BlobRoute> = async ({ ctx, route, request, reply }
   reply.header('Content-Length', String(range ? range.end - range.start + 1 : size))
   if (request.method === 'HEAD') return reply.send()
   const stream = await ctx.blobs.open(route.name, digest, range)
-  return reply.send(process.env['PERF_NORECLAIM'] ? stream : reclaiming(stream))
+  return reply.send(reclaiming(stream))
 }
 
 export const deleteBlob: Handler<BlobRoute> = async ({ ctx, route, reply }) => {

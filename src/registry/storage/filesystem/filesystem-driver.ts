@@ -94,7 +94,7 @@ export class FilesystemDriver implements StorageDriver {
       end: offset + length - 1,
       // 1 MiB reads instead of the default 64 KiB: blobs are large and read front to back, and
       // measured on a 3 x 100 MiB pull this halves the server's CPU time per byte.
-      highWaterMark: Number(process.env['PERF_HWM'] ?? READ_CHUNK_BYTES),
+      highWaterMark: READ_CHUNK_BYTES,
       ...(opts.signal ? { signal: opts.signal } : {}),
     })
   }
