@@ -4,9 +4,13 @@
  * `REPO@DIGEST` or the same prefixed with the registry's host. If the image was never scanned a
  * scan is requested; the call waits (up to waitMs) while it is PENDING or IN_PROGRESS. The
  * stored report is ungated, so the caller's policy (severities, ignores, VEX, exit code) is
- * applied here, exactly as for a local scan. A token in DRYDOCK_TOKEN is sent as Bearer.
+ * applied here, exactly as for a local scan, and so is `--scanners`: the registry stores every
+ * scanner's findings, the caller keeps those it asked for. A scanner the stored report did not
+ * run (a result from an older registry) is a warning, not an error. A token in DRYDOCK_TOKEN is
+ * sent as Bearer.
  */
-import type { ScanReport } from '../scanner/report/scan-report.ts'
+import type { SecretScanOptions } from '../scanner/analyzers/secret/secret-analyzer.ts'
+import { KIND_OF_SCANNER, type ReportFinding, type ScannerName, type ScanReport } from '../scanner/report/scan-report.ts'
 import type { GatePolicy } from '../scanner/scan/gate.ts'
 import { EXIT, ExitError, UsageError } from './exit-codes.ts'
 
@@ -15,6 +19,10 @@ export interface StoredScanOptions {
   readonly waitMs: number
   readonly policy: Omit<GatePolicy, 'imageDigest'>
   readonly token?: string
+  /** `--scanners`: findings of the other kinds are dropped before the gate (default: all stored). */
+  readonly scanners?: readonly ScannerName[]
+  /** `--secret-config`: its allowlist and disabled rules apply to the stored secrets. */
+  readonly secretConfig?: SecretScanOptions
 }
 
 type Json = Record<string, any>
@@ -87,10 +95,34 @@ export async function fetchStoredScan(registry: string, image: string, opts: Sto
   const picked = wanted === undefined ? images[0] : images.find((i) => i['platform'] === wanted || String(i['platform']).startsWith(`${wanted}/`))
   if (!picked) throw new ExitError(`${repo}:${ref} has no image for platform ${wanted} (${images.map((i) => i['platform']).join(', ')})`, EXIT.usage)
   const stored = picked['report'] as ScanReport
+  const { findings, scanners, warnings } = await selectScanners(stored, opts)
   const { applyGate } = await import('../scanner/scan/gate.ts')
-  const gate = applyGate([...stored.findings, ...stored.ignored.map((i) => i.finding)], { ...opts.policy, imageDigest: stored.image.manifestDigest })
+  const gate = applyGate(findings, { ...opts.policy, imageDigest: stored.image.manifestDigest })
   return {
-    report: { ...stored, findings: gate.findings, ignored: gate.ignored, counts: gate.counts, countsByKind: gate.countsByKind, warnings: [...stored.warnings, ...gate.warnings] },
+    report: {
+      ...stored, scanners, findings: gate.findings, ignored: gate.ignored, counts: gate.counts, countsByKind: gate.countsByKind,
+      warnings: [...stored.warnings, ...warnings, ...gate.warnings],
+    },
     exitCode: gate.exitCode,
+  }
+}
+
+/** The stored findings (ignored ones included: the caller's gate decides) of the wanted scanners. */
+async function selectScanners(stored: ScanReport, opts: StoredScanOptions): Promise<{ findings: ReportFinding[]; scanners: ScannerName[]; warnings: string[] }> {
+  // Reports stored before `scanners` existed hold vulnerabilities only.
+  const ran: readonly ScannerName[] = Array.isArray(stored.scanners) ? stored.scanners : ['vuln']
+  const wanted = opts.scanners ?? ran
+  const kinds = new Set(wanted.map((s) => KIND_OF_SCANNER[s]))
+  let findings = [...stored.findings, ...stored.ignored.map((i) => i.finding)].filter((f) => kinds.has(f.kind))
+  if (opts.secretConfig && kinds.has('secret')) {
+    const { applySecretConfig } = await import('../scanner/pipeline/secret-pass.ts')
+    const secrets = new Set<ReportFinding>(applySecretConfig(findings.filter((f) => f.kind === 'secret'), opts.secretConfig))
+    findings = findings.filter((f) => f.kind !== 'secret' || secrets.has(f))
+  }
+  const missing = wanted.filter((s) => !ran.includes(s))
+  return {
+    findings,
+    scanners: wanted.filter((s) => ran.includes(s)),
+    warnings: missing.length > 0 ? [`the registry's stored scan did not run ${missing.join(', ')}; rescan the image to get those findings`] : [],
   }
 }

@@ -19,7 +19,9 @@ import { installSecurityHeaders } from './http/security-headers.ts'
 import type { MetadataStore } from './metadata/store.ts'
 import { systemClock, uuidGenerator, type Clock, type IdGenerator } from './ports.ts'
 import type { StorageDriver } from './storage/driver.ts'
-import { pushObserver, registerScanning } from './scanning/register-scanning.ts'
+import { pushObserver, registerScanning, uploadAnalyses } from './scanning/register-scanning.ts'
+import { TeeUploadService } from './scanning/tee-upload-service.ts'
+import type { UploadAnalyses } from './scanning/upload-analyses.ts'
 import type { Digest } from '../oci/digest.ts'
 import type { RepositoryName } from '../oci/reference.ts'
 
@@ -49,14 +51,14 @@ declare module 'fastify' {
   }
 }
 
-export function buildServices(config: RegistryConfig, deps: AppDeps): RegistryServices {
+/** `analyses`: scan while pushing (docs/scan-on-push.md); uploads then feed layer analyses. */
+export function buildServices(config: RegistryConfig, deps: AppDeps, analyses?: UploadAnalyses): RegistryServices {
   const clock = deps.clock ?? systemClock
   const blobs = new BlobService({ driver: deps.driver, store: deps.store, clock })
+  const uploadDeps = { driver: deps.driver, store: deps.store, blobs, clock, ids: deps.ids ?? uuidGenerator, expiryMs: config.uploads.expiryMs }
   return {
     blobs,
-    uploads: new UploadService({
-      driver: deps.driver, store: deps.store, blobs, clock, ids: deps.ids ?? uuidGenerator, expiryMs: config.uploads.expiryMs,
-    }),
+    uploads: analyses ? new TeeUploadService(uploadDeps, analyses) : new UploadService(uploadDeps),
     manifests: new ManifestService({ store: deps.store, blobs, clock, ...(deps.onManifestPushed ? { onPushed: deps.onManifestPushed } : {}) }),
     tags: new TagService(deps.store),
     referrers: new ReferrersService(deps.store),
@@ -91,13 +93,14 @@ export function buildApp(config: RegistryConfig, deps: AppDeps): FastifyInstance
   app.addContentTypeParser('*', (_request, _payload, done) => done(null, undefined))
 
   const scanObserver = pushObserver()
+  const analyses = uploadAnalyses(config, { info: (o, m) => app.log.info(o, m), error: (o, m) => app.log.error(o, m) })
   const services = buildServices(config, {
     ...deps,
     onManifestPushed: async (repo, digest) => {
       await deps.onManifestPushed?.(repo, digest)
       await scanObserver.onManifestPushed(repo, digest)
     },
-  })
+  }, analyses)
   app.decorate('drydock', services)
   installSecurityHeaders(app)
   installErrorHandler(app)
@@ -108,7 +111,7 @@ export function buildApp(config: RegistryConfig, deps: AppDeps): FastifyInstance
   // Access control (docs/auth.md): a no-op gate while auth is off.
   const auth = registerAuth(app, config, { store: deps.store, clock: deps.clock ?? systemClock })
   // Scan on push and the findings API (docs/scan-on-push.md).
-  registerScanning(app, config, { store: deps.store, clock: deps.clock ?? systemClock, services, observer: scanObserver, auth })
+  registerScanning(app, config, { store: deps.store, clock: deps.clock ?? systemClock, services, observer: scanObserver, auth, ...(analyses ? { uploads: analyses } : {}) })
   registerOciRoutes(app, { ...services, maxManifestBytes: config.limits.maxManifestBytes })
 
   if (deps.jobs) {

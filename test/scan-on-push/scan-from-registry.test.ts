@@ -32,10 +32,23 @@ describe('drydock scan --from-registry', { timeout: 600_000 }, () => {
     const r = await box.run(['scan', `${server.drydock.host}/ci/app:1.0.0`, '--from-registry', server.drydock.url, '--format', 'json', '--exit-code', '4'])
     assert.equal(r.code, 4, show(r))
     const doc = JSON.parse(r.stdout) as Json
-    assert.deepEqual((doc['findings'] as Json[]).map((f) => [f['id'], f['package'].name, f['severity']]).sort(), NPM_EXPECTED.map((e) => [...e]).sort())
-    const crit = await box.run(['scan', 'ci/app:1.0.0', '--from-registry', server.drydock.url, '--format', 'json', '--severity', 'CRITICAL'])
+    const vulns = (doc['findings'] as Json[]).filter((f) => f['kind'] === 'vulnerability')
+    assert.deepEqual(vulns.map((f) => [f['id'], f['package'].name, f['severity']]).sort(), NPM_EXPECTED.map((e) => [...e]).sort())
+    assert.deepEqual(doc['scanners'], ['vuln', 'secret', 'misconfig'], 'by default every stored scanner')
+    assert.ok((doc['findings'] as Json[]).some((f) => f['kind'] === 'misconfig'))
+    const crit = await box.run(['scan', 'ci/app:1.0.0', '--from-registry', server.drydock.url, '--format', 'json', '--severity', 'CRITICAL', '--scanners', 'vuln'])
     assert.equal(crit.code, 0, show(crit))
     assert.deepEqual((JSON.parse(crit.stdout)['findings'] as Json[]).map((f) => f['id']), ['GHSA-xvch-5gv4-984h'])
+  })
+
+  test('--scanners picks kinds from the stored full report', async () => {
+    const r = await box.run(['scan', 'ci/app:1.0.0', '--from-registry', server.drydock.url, '--format', 'json', '--scanners', 'misconfig'])
+    assert.equal(r.code, 0, show(r))
+    const doc = JSON.parse(r.stdout) as Json
+    assert.deepEqual(doc['scanners'], ['misconfig'])
+    const kinds = new Set((doc['findings'] as Json[]).map((f) => f['kind']))
+    assert.deepEqual([...kinds], ['misconfig'])
+    assert.equal(doc['countsByKind'].vulnerability.CRITICAL, 0)
   })
 
   test('an unknown image is a clear error', async () => {

@@ -68,7 +68,11 @@ describe('scan on push with skopeo', { timeout: 600_000 }, () => {
     assert.match(report.body['scannerVersion'], /^\d+\.\d+\.\d+/)
     assert.equal(report.body['advisoryVersion'], '2026-11-22T00:00:00.000Z')
     assert.equal(report.body['images'].length, 1)
-    assert.deepEqual(report.body['images'][0].report.counts, { UNKNOWN: 0, LOW: 0, MEDIUM: 2, HIGH: 2, CRITICAL: 1 })
+    // The stored report is the full one (every scanner); the vulnerabilities are the ECR findings.
+    const stored = report.body['images'][0].report
+    assert.deepEqual(stored.scanners, ['vuln', 'secret', 'misconfig'])
+    assert.deepEqual(stored.countsByKind.vulnerability, { UNKNOWN: 0, LOW: 0, MEDIUM: 2, HIGH: 2, CRITICAL: 1 })
+    assert.ok((stored.findings as Json[]).some((x) => x['kind'] === 'misconfig'), 'misconfigurations are in the stored report')
     const sbom = await getJson(`${base}/api/v1/repositories/team/node-app/images/1.0.0/sbom`)
     assert.equal(sbom.status, 200)
     assert.equal(sbom.body['bomFormat'], 'CycloneDX')

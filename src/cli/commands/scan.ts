@@ -114,6 +114,8 @@ export async function run(argv: readonly string[]): Promise<number> {
       ...(token ? { token } : {}),
       waitMs: intOption(v.wait, 'wait', 300, 86_400) * 1000,
       policy: { severities, ignoreUnfixed: v['ignore-unfixed'] === true, exitCode, ignoreRules, vex, now },
+      scanners,
+      ...(secretConfig ? { secretConfig } : {}),
     })
     await writeReport(formatter.format(stored.report, { now, color: v.output === undefined && process.stdout.isTTY === true && process.env['NO_COLOR'] === undefined }), v.output)
     return stored.exitCode

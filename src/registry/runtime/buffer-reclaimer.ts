@@ -31,6 +31,9 @@ type Collect = () => void
  * undefined if the runtime refuses (then buffers are reclaimed by V8's own heuristics only).
  */
 export function minorGc(): Collect | undefined {
+  const exposed = (globalThis as { gc?: unknown }).gc
+  // Started with --expose-gc already (some test setups): use it, leave the flag alone.
+  if (typeof exposed === 'function') return () => (exposed as (opts: { type: string }) => void)({ type: 'minor' })
   try {
     setFlagsFromString('--expose-gc')
     const gc = runInNewContext('gc') as unknown

@@ -5,6 +5,7 @@
  * is ready, stopped when it closes). Without a `scanning` section in the config nothing runs.
  */
 import { readFileSync } from 'node:fs'
+import { join, resolve } from 'node:path'
 import type { FastifyInstance } from 'fastify'
 import type { Digest } from '../../oci/digest.ts'
 import type { RepositoryName } from '../../oci/reference.ts'
@@ -15,8 +16,12 @@ import type { ManifestService } from '../distribution/manifest-service.ts'
 import { registerScanRoutes } from '../http/scans/scan-routes.ts'
 import type { MetadataStore } from '../metadata/store.ts'
 import type { Clock } from '../ports.ts'
+import { FsLayerCache } from '../../scanner/cache/fs-layer-cache.ts'
 import { registryContent } from './registry-content.ts'
+import { resolveScanOnPush } from './scanning-config.ts'
 import { ScanService } from './scan-service.ts'
+import type { ScanWorkerLog } from './scan-worker.ts'
+import { UploadAnalyses } from './upload-analyses.ts'
 
 export type ManifestPushedFn = (repo: RepositoryName, digest: Digest) => Promise<void>
 
@@ -46,6 +51,24 @@ export interface ScanningDeps {
   readonly services: { readonly manifests: ManifestService; readonly blobs: BlobService }
   readonly observer: PushObserver
   readonly auth: AuthService | undefined
+  /** Layer analyses made during uploads (uploadAnalyses), awaited and shared by the scans. */
+  readonly uploads?: UploadAnalyses
+}
+
+/**
+ * Scan while pushing: the analyses the upload service's tee feeds (tee-upload-service.ts), for
+ * uploads into repositories that scan on push, stored in the scans' layer cache. Undefined
+ * without a `scanning` section.
+ */
+export function uploadAnalyses(config: RegistryConfig, log: ScanWorkerLog): UploadAnalyses | undefined {
+  const scanning = config.scanning
+  if (!scanning) return undefined
+  return new UploadAnalyses({ cache: scanCache(config), log, wanted: (repo) => resolveScanOnPush(scanning, repo) })
+}
+
+/** The scans' layer cache under the data dir. */
+export function scanCache(config: RegistryConfig): FsLayerCache {
+  return new FsLayerCache(join(resolve(config.storage.dataDir), 'scan-cache'))
 }
 
 export function registerScanning(app: FastifyInstance, config: RegistryConfig, deps: ScanningDeps): ScanService | undefined {
@@ -53,6 +76,7 @@ export function registerScanning(app: FastifyInstance, config: RegistryConfig, d
   const scanning = new ScanService({
     store: deps.store, config: config.scanning, dataDir: config.storage.dataDir, clock: deps.clock,
     content: registryContent(deps.services), toolVersion: SCANNER_VERSION,
+    cache: deps.uploads?.cache ?? scanCache(config), ...(deps.uploads ? { uploads: deps.uploads } : {}),
     log: { info: (o, m) => app.log.info(o, m), error: (o, m) => app.log.error(o, m) },
   })
   deps.observer.bind((repo, digest) => scanning.onManifestPushed(repo, digest))

@@ -23,6 +23,8 @@ export interface ScanContext {
   readonly toolName: string
   readonly toolVersion: string
   readonly now: () => Date
+  /** Waits for analyses of these layer blobs that are still running (made during their upload). */
+  readonly beforeAnalysis?: (layerDigests: readonly string[]) => Promise<void>
 }
 
 export type ScanRun =
@@ -59,6 +61,21 @@ function platformOf(p: { os: string; architecture: string; variant?: string } | 
   return p ? [p.os, p.architecture, p.variant].filter(Boolean).join('/') : undefined
 }
 
+/**
+ * Loads the scanner modules a scan needs (analysis, matching, reports) ahead of the first scan,
+ * so the first manifest's scan does not pay for them. Failures surface in the scan itself.
+ */
+export async function preloadScanModules(): Promise<void> {
+  await Promise.allSettled([
+    import('../../scanner/image/registry-storage/registry-storage-store.ts'),
+    import('../../scanner/pipeline/analyze-image.ts'),
+    import('./scan-analysis.ts'),
+    import('../../scanner/scan/scan-image.ts'),
+    import('../../scanner/vuln/matchers/builtin-matchers.ts'),
+    import('../../scanner/vuln/db/sqlite-provider.ts'),
+  ])
+}
+
 export async function runScan(ctx: ScanContext, repo: string, digest: string, signal: AbortSignal): Promise<ScanRun> {
   const { openRegistryStorage } = await import('../../scanner/image/registry-storage/registry-storage-store.ts')
   const { analyzeResolvedImage } = await import('../../scanner/pipeline/analyze-image.ts')
@@ -77,6 +94,7 @@ export async function runScan(ctx: ScanContext, repo: string, digest: string, si
       if (childReason) return { status: 'UNSUPPORTED_IMAGE', description: `${resolved.manifestDigest}: ${childReason}` }
       // The options must stay those of layerAnalysisOptions (scan-analysis.ts): the tee stores
       // its results under the same cache key.
+      await ctx.beforeAnalysis?.(resolved.manifest.layers.map((l) => l.digest))
       const inventory = await analyzeResolvedImage(source, resolved, { ...layerAnalysisOptions(), cache: ctx.cache, signal })
       const { report } = await scanImage({
         inventory: async () => inventory,

@@ -4,7 +4,7 @@
  * runs the queue with the advisory DB and the layer cache under the data dir. The advisory DB is
  * opened on first use; without one configured, scans end FAILED and say so.
  */
-import { join, resolve } from 'node:path'
+import { resolve } from 'node:path'
 import type { Digest } from '../../oci/digest.ts'
 import type { RepositoryName } from '../../oci/reference.ts'
 import type { LayerCache } from '../../scanner/cache/layer-cache.ts'
@@ -13,9 +13,10 @@ import type { AdvisoryProvider } from '../../scanner/vuln/db/advisory-provider.t
 import type { ScanRecord } from '../metadata/scan-store.ts'
 import type { MetadataStore } from '../metadata/store.ts'
 import type { Clock } from '../ports.ts'
-import { runScan, type ScanRun } from './run-scan.ts'
+import { preloadScanModules, runScan, type ScanRun } from './run-scan.ts'
 import { resolveScanOnPush, type ScanningConfig } from './scanning-config.ts'
 import { ScanWorker, type ScanWorkerLog } from './scan-worker.ts'
+import type { UploadAnalyses } from './upload-analyses.ts'
 
 export interface ScanServiceDeps {
   readonly store: MetadataStore
@@ -25,6 +26,10 @@ export interface ScanServiceDeps {
   readonly content: RegistryContentProvider
   readonly log: ScanWorkerLog
   readonly toolVersion: string
+  /** The layer cache under the data dir (shared with the upload analyses). */
+  readonly cache: LayerCache
+  /** Analyses of uploads still finishing are awaited before a scan reads the cache. */
+  readonly uploads?: UploadAnalyses
 }
 
 /** Most manifests one repository rescan queues. */
@@ -34,7 +39,6 @@ export class ScanService {
   readonly #d: ScanServiceDeps
   readonly #worker: ScanWorker
   #advisories: AdvisoryProvider & { close(): void } | undefined
-  #cache: LayerCache | undefined
 
   constructor(deps: ScanServiceDeps) {
     this.#d = deps
@@ -47,6 +51,8 @@ export class ScanService {
 
   start(): void {
     this.#worker.start()
+    // In the background: the first scan (and the first upload analysis) then finds them loaded.
+    setImmediate(() => void preloadScanModules())
   }
 
   async stop(): Promise<void> {
@@ -90,13 +96,19 @@ export class ScanService {
       const { SqliteAdvisoryProvider } = await import('../../scanner/vuln/db/sqlite-provider.ts')
       this.#advisories = new SqliteAdvisoryProvider(resolve(file))
     }
-    if (!this.#cache) {
-      const { FsLayerCache } = await import('../../scanner/cache/fs-layer-cache.ts')
-      this.#cache = new FsLayerCache(join(resolve(this.#d.dataDir), 'scan-cache'))
+    const { cache, log, uploads } = this.#d
+    // Layers analysed here (not during their upload) are logged, so the tee's effect is visible.
+    const counted: LayerCache = {
+      get: (key) => cache.get(key),
+      put: async (key, value) => {
+        await cache.put(key, value)
+        log.info({ repo, digest, diffId: value.diffId, source: 'storage' }, 'layer analysed')
+      },
     }
     return runScan({
-      content: this.#d.content, advisories: this.#advisories, cache: this.#cache,
+      content: this.#d.content, advisories: this.#advisories, cache: counted,
       toolName: 'drydock', toolVersion: this.#d.toolVersion, now: () => this.#d.clock.now(),
+      ...(uploads ? { beforeAnalysis: (layers: readonly string[]) => uploads.settled(layers) } : {}),
     }, repo, digest, signal)
   }
 }
