@@ -149,3 +149,19 @@ describe('hostile layers', () => {
     })
   })
 })
+
+describe('cancellation', () => {
+  it('an already-aborted signal rejects with AbortError and never emits an unhandled error', async () => {
+    const controller = new AbortController()
+    controller.abort()
+    let destroyed = false
+    const raw = Readable.from([gzipSync(Buffer.alloc(1024))])
+    raw.on('close', () => (destroyed = true))
+    await assert.rejects(
+      openLayerStream(raw, { maxUncompressedBytes: DEFAULT_SCAN_LIMITS.maxLayerBytes, signal: controller.signal }),
+      (err: Error) => err.name === 'AbortError',
+    )
+    await new Promise((r) => setImmediate(r))
+    assert.ok(destroyed, 'the blob stream is released')
+  })
+})

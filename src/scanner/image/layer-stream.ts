@@ -76,8 +76,18 @@ export function toLayerError(err: unknown): unknown {
 
 /** Opens the uncompressed tar stream of a layer blob. The raw stream is consumed and destroyed with it. */
 export async function openLayerStream(raw: Readable, opts: LayerStreamOptions): Promise<Readable> {
+  // An already-aborted signal would destroy the returned stream before anyone listens to it
+  // (an unhandled 'error'): reject instead, and release the blob stream.
+  if (opts.signal?.aborted) {
+    raw.destroy()
+    opts.signal.throwIfAborted()
+  }
   const it = raw[Symbol.asyncIterator]() as AsyncIterator<Buffer>
   const first = await it.next()
+  if (opts.signal?.aborted) {
+    await it.return?.()
+    opts.signal.throwIfAborted()
+  }
   const head: Buffer = first.done ? Buffer.alloc(0) : first.value
   const kind = sniffCompression(head)
   const onRaw = opts.onRawBytes
