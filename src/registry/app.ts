@@ -21,6 +21,7 @@ import { systemClock, uuidGenerator, type Clock, type IdGenerator } from './port
 import type { StorageDriver } from './storage/driver.ts'
 import { pushObserver, registerScanning, uploadAnalyses } from './scanning/register-scanning.ts'
 import { TeeUploadService } from './scanning/tee-upload-service.ts'
+import { registerTrust } from './trust/register-trust.ts'
 import type { UploadAnalyses } from './scanning/upload-analyses.ts'
 import type { Digest } from '../oci/digest.ts'
 import type { RepositoryName } from '../oci/reference.ts'
@@ -112,6 +113,8 @@ export function buildApp(config: RegistryConfig, deps: AppDeps): FastifyInstance
   const auth = registerAuth(app, config, { store: deps.store, clock: deps.clock ?? systemClock })
   // Scan on push and the findings API (docs/scan-on-push.md).
   registerScanning(app, config, { store: deps.store, clock: deps.clock ?? systemClock, services, observer: scanObserver, auth, ...(analyses ? { uploads: analyses } : {}) })
+  // Signature verification: trusted keys per namespace and the signatures API (docs/signing.md).
+  registerTrust(app, config, { services, auth })
   registerOciRoutes(app, { ...services, maxManifestBytes: config.limits.maxManifestBytes })
 
   if (deps.jobs) {

@@ -3,6 +3,7 @@
  * verification, permission checks and the audit log. Transport-agnostic: no Fastify here.
  */
 import { randomUUID } from 'node:crypto'
+import { RegistryError } from '../../oci/errors.ts'
 import type { AuthConfig } from '../config/config.ts'
 import type { AuditEvent, AuthRepos, TokenAction } from '../metadata/auth-store.ts'
 import type { Clock } from '../ports.ts'
@@ -11,7 +12,8 @@ import { KeyRing } from './key-ring.ts'
 import { LoginThrottle } from './login-throttle.ts'
 import { hashPassword } from './password-hasher.ts'
 import { allowedActions, type PermissionSources } from './permissions.ts'
-import { ANONYMOUS, type Principal } from './principal.ts'
+import { ANONYMOUS, principalName, type Principal } from './principal.ts'
+import { RefreshTokens } from './refresh-tokens.ts'
 import { signJwt, verifyJwt, type AccessEntry, type TokenClaims } from './registry-jwt.ts'
 import type { Scope } from './scope.ts'
 
@@ -29,6 +31,7 @@ export class AuthService {
   readonly #clock: Clock
   readonly #authenticator: Authenticator
   readonly permissions: PermissionSources
+  readonly refreshTokens: RefreshTokens
   #enabled = false
 
   constructor(config: AuthConfig, repos: AuthRepos, clock: Clock) {
@@ -36,7 +39,8 @@ export class AuthService {
     this.repos = repos
     this.#clock = clock
     this.keys = new KeyRing(repos.keys, clock, config.tokenTtlMs)
-    this.#authenticator = new Authenticator(repos, clock, new LoginThrottle(clock, config.lockoutThreshold))
+    this.refreshTokens = new RefreshTokens(repos, clock)
+    this.#authenticator = new Authenticator(repos, clock, new LoginThrottle(clock, config.lockoutThreshold, repos.loginFailures))
     this.permissions = {
       grantsOfUser: (user) => repos.orgs.grantsOfUser(user),
       isPublic: (repo) => repos.publicRepos.isPublic(repo),
@@ -61,6 +65,20 @@ export class AuthService {
 
   login(username: string, secret: string, ctx: LoginContext): Promise<Principal> {
     return this.#authenticator.login(username, secret, ctx)
+  }
+
+  /**
+   * Exchanges a refresh token (refresh-tokens.ts) for its principal; audited like a login
+   * (`login.success` / `login.failure`, via `refresh`). Rejects with UNAUTHORIZED (401).
+   */
+  async refresh(value: string, clientId: string, ctx: LoginContext): Promise<Principal> {
+    const r = await this.refreshTokens.redeem(value, clientId)
+    if ('failure' in r) {
+      await this.audit({ actor: 'anonymous', action: 'login.failure', address: ctx.address, detail: { via: 'refresh', reason: r.failure } })
+      throw new RegistryError('UNAUTHORIZED', 'invalid, expired or revoked refresh token')
+    }
+    await this.audit({ actor: principalName(r.principal), action: 'login.success', address: ctx.address, detail: { via: 'refresh', credential: `refresh:${r.id}`, clientId } })
+    return r.principal
   }
 
   allowed(p: Principal, repo: string): Promise<string[]> {

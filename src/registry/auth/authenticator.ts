@@ -39,7 +39,7 @@ export class Authenticator {
     const keys = [`user:${username.slice(0, MAX_NAME)}`, `addr:${ctx.address}`]
     const audit = (action: string, detail: Record<string, unknown>) =>
       this.#repos.audit.append({ at: this.#clock.now(), actor: username.slice(0, MAX_NAME), action, address: ctx.address, detail: { via: ctx.via, ...detail } })
-    const wait = this.#throttle.retryAfter(keys)
+    const wait = await this.#throttle.retryAfter(keys)
     if (wait > 0) {
       await audit('login.throttled', { retryAfterMs: wait })
       throw new RegistryError('TOOMANYREQUESTS', 'too many failed logins; try again later', {
@@ -49,13 +49,13 @@ export class Authenticator {
     const outcome = await this.#check(username, secret)
     if ('failure' in outcome) {
       // A correct secret that has expired or been revoked is not a guess: it does not count.
-      if (outcome.message === undefined) this.#throttle.failed(keys)
+      if (outcome.message === undefined) await this.#throttle.failed(keys)
       await audit('login.failure', { reason: outcome.failure })
       throw new RegistryError('UNAUTHORIZED', outcome.message ?? 'invalid username or password')
     }
     // Only the user's counter resets: a valid account of one's own must not clear the
     // address counter between guesses at someone else's password.
-    this.#throttle.succeeded(keys.slice(0, 1))
+    await this.#throttle.succeeded(keys.slice(0, 1))
     await audit('login.success', { credential: outcome.credential })
     return outcome.principal
   }
@@ -71,7 +71,7 @@ export class Authenticator {
       return { principal: { kind: 'robot', name: robot.name, org: robot.org, grants: robot.grants }, credential: 'robot' }
     }
     const user = await this.#repos.users.get(username)
-    if (parsed && parsed.kind !== 'robot') {
+    if (parsed && (parsed.kind === 'pat' || parsed.kind === 'login')) {
       const token = await this.#repos.tokens.get(parsed.id)
       if (!user || !token || token.owner !== username || !secretMatches(parsed.secret, token.secretHash)) return { failure: 'bad token' }
       if (token.revokedAt) return { failure: 'token revoked', message: 'token revoked' }

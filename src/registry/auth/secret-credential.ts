@@ -1,13 +1,13 @@
 /**
- * Generated secrets: personal access tokens (`ddp_`), login passwords (`ddl_`) and robot
- * secrets (`ddr_`). Shape: `<prefix>_<id>_<secret>`, where the 12-character id is stored in
+ * Generated secrets: personal access tokens (`ddp_`), login passwords (`ddl_`), robot
+ * secrets (`ddr_`) and OAuth2 refresh tokens (`ddf_`). Shape: `<prefix>_<id>_<secret>`, where the 12-character id is stored in
  * clear (listings, revocation, lookup) and only the SHA-256 of the 43-character secret is kept.
  * The secret has 256 bits of entropy, so a plain SHA-256 is enough (no slow hash needed), and
  * the typed prefix lets secret scanners spot a leaked token.
  */
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto'
 
-export const CREDENTIAL_PREFIXES = { pat: 'ddp', login: 'ddl', robot: 'ddr' } as const
+export const CREDENTIAL_PREFIXES = { pat: 'ddp', login: 'ddl', robot: 'ddr', refresh: 'ddf' } as const
 export type CredentialKind = keyof typeof CREDENTIAL_PREFIXES
 
 export interface GeneratedCredential {
@@ -18,7 +18,7 @@ export interface GeneratedCredential {
 }
 
 const ID_ALPHABET = 'abcdefghijkmnopqrstuvwxyz23456789'
-const PATTERN = /^(ddp|ddl|ddr)_([a-z2-9]{12})_([A-Za-z0-9_-]{43})$/
+const PATTERN = /^(ddp|ddl|ddr|ddf)_([a-z2-9]{12})_([A-Za-z0-9_-]{43})$/
 
 function randomId(): string {
   const bytes = randomBytes(12)

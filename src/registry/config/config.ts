@@ -62,6 +62,7 @@ export interface AuthConfig {
 }
 
 import { DEFAULT_SCANNING, type ScanningConfig } from '../scanning/scanning-config.ts'
+import type { TrustConfig } from '../trust/trust-config.ts'
 
 export interface RegistryConfig {
   readonly server: ServerConfig
@@ -72,6 +73,8 @@ export interface RegistryConfig {
   readonly auth: AuthConfig
   /** Scan on push (docs/scan-on-push.md); scanning/scanning-config.ts defaults when absent. */
   readonly scanning?: ScanningConfig
+  /** Trusted signing keys per namespace (docs/signing.md "In the registry"); none when absent. */
+  readonly trust?: TrustConfig
 }
 
 export const DEFAULT_CONFIG: RegistryConfig = {

@@ -7,12 +7,15 @@
  *   { "listen": "0.0.0.0:5000", "data": "/var/lib/drydock",
  *     "tls": { "cert": "cert.pem", "key": "key.pem" },
  *     "uploads": { "expiry": "24h", "purgeInterval": "10m" },
- *     "limits": { "maxManifestSize": "4MiB" }, "log": { "level": "info" } }
+ *     "limits": { "maxManifestSize": "4MiB" }, "log": { "level": "info" },
+ *     "trust": { "namespaces": { "team-a": ["<PEM>", { "file": "team-a.pub" }] } } }
  */
 import { readFileSync } from 'node:fs'
+import { dirname, resolve } from 'node:path'
 import { DEFAULT_CONFIG, LOG_LEVELS, parseListen, type AuthConfig, type LogLevel, type RegistryConfig } from './config.ts'
 import { parseDuration, parseSize } from './parse-units.ts'
 import { scanningConfig } from '../scanning/scanning-config.ts'
+import { trustConfig } from '../trust/trust-config.ts'
 
 /** The settings every source can provide, as raw values. */
 interface Settings {
@@ -34,6 +37,9 @@ interface Settings {
   scanRules?: unknown
   scanConcurrency?: unknown
   scanLease?: unknown
+  /** Only from the file: `trust.namespaces`, and the directory its key files are relative to. */
+  trustNamespaces?: unknown
+  trustBaseDir?: unknown
 }
 type SettingKey = keyof Settings
 
@@ -146,6 +152,8 @@ function fromFile(path: string): Settings {
     scanRules: section('scanning')['repositories'],
     scanConcurrency: section('scanning')['concurrency'],
     scanLease: section('scanning')['lease'],
+    trustNamespaces: section('trust')['namespaces'],
+    trustBaseDir: dirname(resolve(path)),
   }
   return Object.fromEntries(Object.entries(all).filter(([, v]) => v !== undefined))
 }
@@ -185,6 +193,7 @@ export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv = pro
     log: { level: logLevel as LogLevel },
     auth: authConfig(s, env),
     scanning: scanningConfig(s),
+    ...(s.trustNamespaces === undefined ? {} : { trust: trustConfig(s.trustNamespaces, String(s.trustBaseDir)) }),
   }
 }
 

@@ -72,6 +72,35 @@ export interface SigningKeyRecord {
   readonly retiredAt?: Date
 }
 
+/**
+ * A refresh token (OAuth2 `access_type=offline` at POST /token): long-lived, bound to its owner
+ * and the client_id it was issued to, exchanged for registry tokens at POST /token.
+ */
+export interface RefreshTokenRecord {
+  /** Public id (the `ddf_<id>_…` part), for listings and revocation. */
+  readonly id: string
+  /** User or robot the token speaks for. */
+  readonly owner: string
+  readonly clientId: string
+  /** SHA-256 hex of the secret part. */
+  readonly secretHash: string
+  /** The personal access token / login password used at issue: its limits and life still apply. */
+  readonly credentialId?: string
+  readonly createdAt: Date
+  readonly expiresAt: Date
+  readonly revokedAt?: Date
+  readonly lastUsedAt?: Date
+}
+
+/** Brute-force counter of one throttle key (`user:NAME` or `addr:ADDRESS`). */
+export interface LoginFailureRecord {
+  readonly key: string
+  readonly failures: number
+  /** 0 (epoch) while under the threshold. */
+  readonly lockedUntil: Date
+  readonly updatedAt: Date
+}
+
 export interface AuditEvent {
   readonly at: Date
   /** Who: a user, `robot$…`, `anonymous`, or the name a failed login claimed. */
@@ -110,7 +139,7 @@ export interface UserRepo {
   list(): Promise<readonly UserRecord[]>
   count(): Promise<number>
   setPassword(name: string, passwordHash: string): Promise<boolean>
-  /** Deletes the user, their team memberships and their tokens. */
+  /** Deletes the user, their team memberships and their tokens (refresh tokens included). */
   delete(name: string): Promise<boolean>
 }
 
@@ -147,6 +176,26 @@ export interface AccessTokenRepo {
   touch(id: string, at: Date): Promise<void>
 }
 
+export interface RefreshTokenRepo {
+  create(t: RefreshTokenRecord): Promise<void>
+  get(id: string): Promise<RefreshTokenRecord | undefined>
+  listByOwner(owner: string): Promise<readonly RefreshTokenRecord[]>
+  /** Sets revokedAt once; false when unknown or already revoked. */
+  revoke(id: string, at: Date): Promise<boolean>
+  /** Revokes every live refresh token of `owner` (password change); returns how many. */
+  revokeAllOf(owner: string, at: Date): Promise<number>
+  touch(id: string, at: Date): Promise<void>
+}
+
+/** The persisted login throttle (auth/login-throttle.ts): survives restarts. */
+export interface LoginFailureRepo {
+  get(keys: readonly string[]): Promise<readonly LoginFailureRecord[]>
+  put(r: LoginFailureRecord): Promise<void>
+  delete(keys: readonly string[]): Promise<void>
+  /** Forgets records last updated before `before`, then keeps only the `max` most recent. */
+  prune(before: Date, max: number): Promise<void>
+}
+
 export interface PublicRepositoryRepo {
   setPublic(repository: string, isPublic: boolean, at: Date): Promise<void>
   isPublic(repository: string): Promise<boolean>
@@ -173,6 +222,8 @@ export interface AuthRepos {
   readonly orgs: OrgRepo
   readonly robots: RobotRepo
   readonly tokens: AccessTokenRepo
+  readonly refreshTokens: RefreshTokenRepo
+  readonly loginFailures: LoginFailureRepo
   readonly publicRepos: PublicRepositoryRepo
   readonly keys: SigningKeyRepo
   readonly audit: AuditRepo

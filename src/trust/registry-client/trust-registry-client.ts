@@ -37,6 +37,12 @@ export interface ReferrersResult {
   readonly manifests: readonly { readonly digest: Digest; readonly mediaType: string; readonly artifactType?: string }[]
 }
 
+/**
+ * The read side that verification needs. The CLI passes a TrustRegistryClient; the registry
+ * implements it in-process over its own services (src/registry/trust/registry-trust-reader.ts).
+ */
+export type TrustRegistryReader = Pick<TrustRegistryClient, 'getManifest' | 'getBlob' | 'listReferrers'>
+
 export class TrustRegistryClient {
   readonly registry: string
   readonly #base: string

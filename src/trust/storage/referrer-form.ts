@@ -14,7 +14,7 @@ import type { Descriptor } from '../../oci/descriptor.ts'
 import { MediaType } from '../../oci/media-types.ts'
 import { BUNDLE_V03_MEDIA_TYPE, MAX_BUNDLE_BYTES } from '../bundle/sigstore-bundle.ts'
 import { MAX_PAYLOAD_BYTES, SIMPLE_SIGNING_MEDIA_TYPE } from '../payload/simple-signing.ts'
-import type { TrustRegistryClient } from '../registry-client/trust-registry-client.ts'
+import type { TrustRegistryClient, TrustRegistryReader } from '../registry-client/trust-registry-client.ts'
 
 export const BUNDLE_CONTENT_ANNOTATION = 'dev.sigstore.bundle.content'
 export const BUNDLE_PREDICATE_ANNOTATION = 'dev.sigstore.bundle.predicateType'
@@ -81,7 +81,7 @@ async function addToFallbackIndex(client: TrustRegistryClient, repo: string, sub
 }
 
 /** Lists bundle artifacts referring to `digest` (referrers API, else the tag schema index). */
-export async function readReferrerBundles(client: TrustRegistryClient, repo: string, digest: Digest): Promise<ReferrerBundle[]> {
+export async function readReferrerBundles(client: TrustRegistryReader, repo: string, digest: Digest): Promise<ReferrerBundle[]> {
   const listed = await client.listReferrers(repo, digest, BUNDLE_V03_MEDIA_TYPE)
   let candidates = listed.manifests
   if (!listed.supported) {

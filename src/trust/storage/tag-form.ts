@@ -13,7 +13,7 @@ import { digestHex, type Digest } from '../../oci/digest.ts'
 import type { Descriptor } from '../../oci/descriptor.ts'
 import { MediaType } from '../../oci/media-types.ts'
 import { MAX_PAYLOAD_BYTES, SIMPLE_SIGNING_MEDIA_TYPE } from '../payload/simple-signing.ts'
-import type { TrustRegistryClient } from '../registry-client/trust-registry-client.ts'
+import type { TrustRegistryClient, TrustRegistryReader } from '../registry-client/trust-registry-client.ts'
 import { TrustError } from '../trust-errors.ts'
 
 export const SIGNATURE_ANNOTATION = 'dev.cosignproject.cosign/signature'
@@ -35,7 +35,7 @@ interface SigManifest {
   layers?: Descriptor[]
 }
 
-async function readSigManifest(client: TrustRegistryClient, repo: string, digest: Digest): Promise<Descriptor[]> {
+async function readSigManifest(client: TrustRegistryReader, repo: string, digest: Digest): Promise<Descriptor[]> {
   const m = await client.getManifest(repo, signatureTag(digest))
   if (!m) return []
   let doc: SigManifest
@@ -50,7 +50,7 @@ async function readSigManifest(client: TrustRegistryClient, repo: string, digest
 }
 
 /** Reads every signature layer under `sha256-<hex>.sig`; an absent tag gives []. */
-export async function readTagSignatures(client: TrustRegistryClient, repo: string, digest: Digest): Promise<StoredSignature[]> {
+export async function readTagSignatures(client: TrustRegistryReader, repo: string, digest: Digest): Promise<StoredSignature[]> {
   const layers = await readSigManifest(client, repo, digest)
   const out: StoredSignature[] = []
   for (const [i, layer] of layers.entries()) {

@@ -6,7 +6,7 @@
 import type { Digest } from '../../oci/digest.ts'
 import { parseBundle, verifyBundle, type TrustedKey } from '../bundle/sigstore-bundle.ts'
 import { IN_TOTO_PAYLOAD_TYPE, parseStatement, statementCoversDigest, type Statement } from '../payload/in-toto-statement.ts'
-import type { TrustRegistryClient } from '../registry-client/trust-registry-client.ts'
+import type { TrustRegistryReader } from '../registry-client/trust-registry-client.ts'
 import { readReferrerBundles } from '../storage/referrer-form.ts'
 import { TrustError } from '../trust-errors.ts'
 import type { SignatureFailure } from './verify-image-signatures.ts'
@@ -24,7 +24,7 @@ export interface AttestationVerdict {
   readonly failures: readonly SignatureFailure[]
 }
 
-export async function verifyAttestations(client: TrustRegistryClient, repo: string, digest: Digest, predicateType: string, trustedKeys: readonly TrustedKey[]): Promise<AttestationVerdict> {
+export async function verifyAttestations(client: TrustRegistryReader, repo: string, digest: Digest, predicateType: string, trustedKeys: readonly TrustedKey[]): Promise<AttestationVerdict> {
   const attestations: VerifiedAttestation[] = []
   const failures: SignatureFailure[] = []
   let seen = 0

@@ -15,7 +15,7 @@ import { createHash } from 'node:crypto'
 import type { Digest } from '../../oci/digest.ts'
 import { parseBundle, verifyBundle, type TrustedKey } from '../bundle/sigstore-bundle.ts'
 import { parseSimpleSigningPayload, referenceMatches, type SimpleSigningPayload } from '../payload/simple-signing.ts'
-import type { TrustRegistryClient } from '../registry-client/trust-registry-client.ts'
+import type { TrustRegistryReader } from '../registry-client/trust-registry-client.ts'
 import { readReferrerBundles } from '../storage/referrer-form.ts'
 import { readTagSignatures } from '../storage/tag-form.ts'
 import { TrustError, type TrustErrorCode } from '../trust-errors.ts'
@@ -55,7 +55,7 @@ interface Candidate {
   readonly payload: Buffer
 }
 
-export async function verifyImageSignatures(client: TrustRegistryClient, repo: string, digest: Digest, trustedKeys: readonly TrustedKey[], opts: VerifyOptions = {}): Promise<SignatureVerdict> {
+export async function verifyImageSignatures(client: TrustRegistryReader, repo: string, digest: Digest, trustedKeys: readonly TrustedKey[], opts: VerifyOptions = {}): Promise<SignatureVerdict> {
   const signatures: VerifiedSignature[] = []
   const failures: SignatureFailure[] = []
   // A broken or hostile store in one form (missing blob, oversized payload) is reported and does
@@ -90,7 +90,7 @@ export async function verifyImageSignatures(client: TrustRegistryClient, repo: s
   return { signed: signatures.length > 0, by: [...new Set(signatures.map((s) => s.keyId))], signatures, failures }
 }
 
-async function tagCandidates(client: TrustRegistryClient, repo: string, digest: Digest): Promise<Candidate[]> {
+async function tagCandidates(client: TrustRegistryReader, repo: string, digest: Digest): Promise<Candidate[]> {
   return (await readTagSignatures(client, repo, digest)).map((s) => ({
     source: s.source,
     form: 'tag' as const,
@@ -103,7 +103,7 @@ async function tagCandidates(client: TrustRegistryClient, repo: string, digest: 
   }))
 }
 
-async function referrerCandidates(client: TrustRegistryClient, repo: string, digest: Digest): Promise<Candidate[]> {
+async function referrerCandidates(client: TrustRegistryReader, repo: string, digest: Digest): Promise<Candidate[]> {
   const out: Candidate[] = []
   for (const r of await readReferrerBundles(client, repo, digest)) {
     // DSSE bundles are attestations, verified by verify-attestations.ts, not image signatures.

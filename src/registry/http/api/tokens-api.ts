@@ -1,6 +1,7 @@
 /**
  * /api/v1/tokens: personal access tokens (scoped by actions and targets, mandatory expiry,
- * revocable, last-used time), /api/v1/login-password (a password valid for 12 h by default,
+ * revocable, last-used time) and the OAuth2 refresh tokens of POST /token (listed with kind
+ * `refresh`, revoked by the same DELETE), /api/v1/login-password (a password valid for 12 h by default,
  * for `docker login --password-stdin`) and /api/v1/keys/rotate (admins). Token values are
  * returned once; only their hash is stored.
  */
@@ -10,7 +11,7 @@ import { isRepositoryName } from '../../../oci/reference.ts'
 import type { AuthService } from '../../auth/auth-service.ts'
 import { principalName, type Principal } from '../../auth/principal.ts'
 import { generateCredential } from '../../auth/secret-credential.ts'
-import type { AccessTokenRecord, TokenAction } from '../../metadata/auth-store.ts'
+import type { AccessTokenRecord, RefreshTokenRecord, TokenAction } from '../../metadata/auth-store.ts'
 import { clientAddress } from '../auth/credentials.ts'
 import { readJsonObject } from '../auth/read-small-body.ts'
 import { callerOf, json, notFound, param, parseExpiry, requireAdmin } from './api-context.ts'
@@ -41,6 +42,14 @@ function view(t: AccessTokenRecord): Record<string, unknown> {
   }
 }
 
+function refreshView(t: RefreshTokenRecord): Record<string, unknown> {
+  return {
+    id: t.id, kind: 'refresh', clientId: t.clientId, createdAt: t.createdAt.toISOString(), expiresAt: t.expiresAt.toISOString(),
+    ...(t.revokedAt ? { revokedAt: t.revokedAt.toISOString() } : {}),
+    ...(t.lastUsedAt ? { lastUsedAt: t.lastUsedAt.toISOString() } : {}),
+  }
+}
+
 export function registerTokensApi(app: FastifyInstance, auth: AuthService): void {
   const issue = async (p: Principal, address: string, t: Omit<AccessTokenRecord, 'id' | 'secretHash' | 'createdAt'>) => {
     const cred = generateCredential(t.kind)
@@ -64,17 +73,19 @@ export function registerTokensApi(app: FastifyInstance, auth: AuthService): void
   app.get('/api/v1/tokens', async (request, reply) => {
     const caller = await callerOf(auth, request)
     if (caller.kind !== 'user') throw new RegistryError('DENIED', 'only users have tokens')
-    return json(reply, 200, { tokens: (await auth.repos.tokens.listByOwner(caller.name)).map(view) })
+    const refresh = (await auth.repos.refreshTokens.listByOwner(caller.name)).map(refreshView)
+    return json(reply, 200, { tokens: [...(await auth.repos.tokens.listByOwner(caller.name)).map(view), ...refresh] })
   })
 
   app.delete('/api/v1/tokens/:id', async (request, reply) => {
     const caller = await callerOf(auth, request)
     const id = param(request, 'id')
-    const token = await auth.repos.tokens.get(id)
+    const token = (await auth.repos.tokens.get(id)) ?? (await auth.repos.refreshTokens.get(id))
     if (!token) throw notFound(`token '${id}'`)
     if (caller.kind !== 'user' || (token.owner !== caller.name && !caller.admin)) throw new RegistryError('DENIED', 'not your token')
-    if (!(await auth.repos.tokens.revoke(id, auth.now()))) throw new RegistryError('DENIED', 'token already revoked', { status: 409 })
-    await auth.audit({ actor: principalName(caller), action: 'token.revoke', address: clientAddress(request), detail: { id, owner: token.owner } })
+    const repo = 'kind' in token ? auth.repos.tokens : auth.repos.refreshTokens
+    if (!(await repo.revoke(id, auth.now()))) throw new RegistryError('DENIED', 'token already revoked', { status: 409 })
+    await auth.audit({ actor: principalName(caller), action: 'token.revoke', address: clientAddress(request), detail: { id, owner: token.owner, kind: 'kind' in token ? token.kind : 'refresh' } })
     return reply.code(204).send()
   })
 

@@ -53,6 +53,8 @@ export function registerUsersApi(app: FastifyInstance, auth: AuthService): void 
     if (!(caller.kind === 'user' && caller.name === name && !caller.token)) requireAdmin(caller)
     const body = await readJsonObject(request)
     if (!(await auth.repos.users.setPassword(name, await hashPassword(password(body))))) throw notFound(`user '${name}'`)
+    // A new password ends every offline session: refresh tokens issued with the old one die.
+    await auth.repos.refreshTokens.revokeAllOf(name, auth.now())
     await auth.audit({ actor: principalName(caller), action: 'user.password', address: clientAddress(request), detail: { user: name } })
     return reply.code(204).send()
   })

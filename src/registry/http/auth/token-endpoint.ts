@@ -2,16 +2,21 @@
  * The token endpoint of the distribution token flow:
  *  - GET  /token?service=…&scope=…[&scope=…]  with optional Basic credentials (docker, podman,
  *    skopeo, buildah); without credentials the token is anonymous (public pulls only);
- *  - POST /token  form `grant_type=password&username=…&password=…&service=…&scope=…` (OAuth2,
- *    tried first by containerd).
- * The answer `{token, access_token, expires_in, issued_at}` carries exactly the granted actions.
- * Refresh tokens are not issued (clients keep the credentials and log in again).
+ *  - POST /token  OAuth2 form (distribution docs/spec/auth/oauth.md, tried first by containerd):
+ *    `grant_type=password&username=…&password=…&service=…&client_id=…&scope=…`, plus
+ *    `access_type=offline` to also receive a `refresh_token` (client_id then required);
+ *    `grant_type=refresh_token&refresh_token=…&client_id=…&scope=…` exchanges one for a token
+ *    with the requested scope, re-checked against the owner's current rights (refresh-tokens.ts).
+ * The answer `{token, access_token, expires_in, issued_at}` carries exactly the granted actions;
+ * the POST answer adds `scope` (the granted scopes, space-separated) and, when asked for or
+ * exchanged, `refresh_token` (the same one on a refresh: tokens are not rotated).
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { RegistryError } from '../../../oci/errors.ts'
 import type { AuthService } from '../../auth/auth-service.ts'
-import { ANONYMOUS, type Principal } from '../../auth/principal.ts'
-import { parseScopes } from '../../auth/scope.ts'
+import { ANONYMOUS, principalName, type Principal } from '../../auth/principal.ts'
+import { validClientId } from '../../auth/refresh-tokens.ts'
+import { formatScope, parseScopes } from '../../auth/scope.ts'
 import { assertBasicAllowed, clientAddress, readAuthorization } from './credentials.ts'
 import { readSmallBody } from './read-small-body.ts'
 
@@ -21,13 +26,31 @@ function checkService(auth: AuthService, service: string | null): void {
   }
 }
 
-async function respond(auth: AuthService, reply: FastifyReply, p: Principal, scopes: readonly string[]): Promise<FastifyReply> {
+interface OAuthExtras {
+  readonly refreshToken?: string | undefined
+}
+
+async function respond(auth: AuthService, reply: FastifyReply, p: Principal, scopes: readonly string[], oauth?: OAuthExtras): Promise<FastifyReply> {
   const t = await auth.issueToken(p, parseScopes(scopes))
+  const body: Record<string, unknown> = { token: t.token, access_token: t.token, expires_in: t.expiresIn, issued_at: t.issuedAt }
+  if (oauth) {
+    body['scope'] = t.access
+      .filter((a) => a.actions.length > 0)
+      .map((a) => (a.type === 'repository' ? formatScope(a.name, a.actions) : `${a.type}:${a.name}:${a.actions.join(',')}`))
+      .join(' ')
+    if (oauth.refreshToken !== undefined) body['refresh_token'] = oauth.refreshToken
+  }
   return reply
     .code(200)
     .header('Cache-Control', 'no-store')
     .header('Content-Type', 'application/json; charset=utf-8')
-    .send(JSON.stringify({ token: t.token, access_token: t.token, expires_in: t.expiresIn, issued_at: t.issuedAt }))
+    .send(JSON.stringify(body))
+}
+
+function requireClientId(form: URLSearchParams): string {
+  const id = form.get('client_id')
+  if (!validClientId(id)) throw new RegistryError('UNSUPPORTED', 'client_id is required (printable ASCII, at most 128 characters)', { status: 400 })
+  return id
 }
 
 export function registerTokenEndpoint(app: FastifyInstance, auth: AuthService): void {
@@ -55,11 +78,25 @@ export function registerTokenEndpoint(app: FastifyInstance, auth: AuthService): 
     const form = new URLSearchParams(await readSmallBody(request, 16 * 1024))
     checkService(auth, form.get('service'))
     const grant = form.get('grant_type')
+    const ctx = { address: clientAddress(request), via: 'token' }
+    if (grant === 'refresh_token') {
+      const clientId = requireClientId(form)
+      // A refresh token is a credential too: the same rule as Basic over plain HTTP.
+      assertBasicAllowed(request, auth.config.allowInsecureBasic)
+      const value = form.get('refresh_token') ?? ''
+      const principal = await auth.refresh(value, clientId, ctx)
+      return respond(auth, reply, principal, form.getAll('scope'), { refreshToken: value })
+    }
     if (grant !== 'password') {
       throw new RegistryError('UNSUPPORTED', `unsupported grant_type '${(grant ?? '').slice(0, 40)}'`, { status: 400 })
     }
+    const offline = form.get('access_type') === 'offline'
+    const clientId = offline ? requireClientId(form) : undefined
     assertBasicAllowed(request, auth.config.allowInsecureBasic)
-    const principal = await auth.login(form.get('username') ?? '', form.get('password') ?? '', { address: clientAddress(request), via: 'token' })
-    return respond(auth, reply, principal, form.getAll('scope'))
+    const principal = await auth.login(form.get('username') ?? '', form.get('password') ?? '', ctx)
+    if (clientId === undefined) return respond(auth, reply, principal, form.getAll('scope'), {})
+    const refresh = await auth.refreshTokens.issue(principal, clientId)
+    await auth.audit({ actor: principalName(principal), action: 'token.create', address: ctx.address, detail: { id: refresh.id, kind: 'refresh', clientId } })
+    return respond(auth, reply, principal, form.getAll('scope'), { refreshToken: refresh.value })
   })
 }

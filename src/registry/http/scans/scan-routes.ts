@@ -21,6 +21,7 @@ import type { ScanService } from '../../scanning/scan-service.ts'
 import { parseScanResult, type ScannedImage } from '../../scanning/scan-result.ts'
 import { callerOf, json } from '../api/api-context.ts'
 import { describeFindings } from './ecr-findings.ts'
+import { repositoryApi } from '../repository-api.ts'
 
 export interface ScanRouteDeps {
   readonly scanning: ScanService
@@ -97,6 +98,6 @@ export function registerScanRoutes(app: FastifyInstance, deps: ScanRouteDeps): v
     return reply.code(200).header('Cache-Control', 'no-store')
       .header('Content-Type', format === 'table' ? 'text/plain; charset=utf-8' : 'application/json; charset=utf-8').send(text)
   }
-  app.get('/api/v1/repositories/*', handler)
-  app.post('/api/v1/repositories/*', handler)
+  // The path prefix is shared with other repository APIs (signatures): one router dispatches.
+  repositoryApi(app).add((path) => IMAGE_PATH.test(path) || REPO_SCAN_PATH.test(path), handler)
 }

@@ -183,4 +183,32 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX image_scans_waiting ON image_scans(status, not_before);
     `,
   },
+  {
+    version: 4,
+    name: 'refresh-tokens-and-login-throttle',
+    // OAuth2 refresh tokens (secret stored as SHA-256 hex) and the brute-force counters, so a
+    // restart neither forgets a lock-out nor the failures leading to one (docs/auth.md).
+    sql: `
+      CREATE TABLE refresh_tokens (
+        id            TEXT PRIMARY KEY,
+        owner         TEXT NOT NULL,
+        client_id     TEXT NOT NULL,
+        secret_hash   TEXT NOT NULL,
+        credential_id TEXT,
+        created_at    INTEGER NOT NULL,
+        expires_at    INTEGER NOT NULL,
+        revoked_at    INTEGER,
+        last_used_at  INTEGER
+      ) WITHOUT ROWID;
+      CREATE INDEX refresh_tokens_by_owner ON refresh_tokens(owner);
+
+      CREATE TABLE login_failures (
+        key          TEXT PRIMARY KEY,
+        failures     INTEGER NOT NULL,
+        locked_until INTEGER NOT NULL,
+        updated_at   INTEGER NOT NULL
+      ) WITHOUT ROWID;
+      CREATE INDEX login_failures_by_updated ON login_failures(updated_at);
+    `,
+  },
 ]

@@ -1,10 +1,12 @@
-// AuthRepos on node:sqlite (tables from migration 2). Shares SqliteStore's connection, so its
-// writes take part in SqliteStore.transaction().
+// AuthRepos on node:sqlite (tables from migration 2; refresh tokens and login counters from 4,
+// in sqlite-session-repos.ts). Shares SqliteStore's connection, so its writes take part in
+// SqliteStore.transaction().
 import type { DatabaseSync } from 'node:sqlite'
 import type {
   AccessTokenRecord, AccessTokenRepo, AuditRepo, AuthRepos, GrantRecord, OrgRepo, PublicRepositoryRepo, RobotRecord, RobotRepo,
   Role, SigningKeyRecord, SigningKeyRepo, StoredAuditEvent, TokenAction, UserRecord, UserRepo,
 } from '../auth-store.ts'
+import { sqliteLoginFailureRepo, sqliteRefreshTokenRepo } from './sqlite-session-repos.ts'
 
 type Row = Record<string, unknown>
 type Value = string | number | null
@@ -83,6 +85,7 @@ export function sqliteAuthRepos(db: DatabaseSync): AuthRepos {
     setPassword: async (name, hash) => changed(q('UPDATE users SET password_hash = ? WHERE name = ?').run(hash, name)),
     delete: async (name) => {
       q('DELETE FROM access_tokens WHERE owner = ?').run(name)
+      q('DELETE FROM refresh_tokens WHERE owner = ?').run(name)
       return changed(q('DELETE FROM users WHERE name = ?').run(name))
     },
   }
@@ -125,6 +128,7 @@ export function sqliteAuthRepos(db: DatabaseSync): AuthRepos {
     list: async (org) => (q('SELECT * FROM robots WHERE org = ? ORDER BY name').all(org) as Row[]).map(toRobot),
     delete: async (name) => {
       q('DELETE FROM access_tokens WHERE owner = ?').run(name)
+      q('DELETE FROM refresh_tokens WHERE owner = ?').run(name)
       return changed(q('DELETE FROM robots WHERE name = ?').run(name))
     },
   }
@@ -187,5 +191,5 @@ export function sqliteAuthRepos(db: DatabaseSync): AuthRepos {
     },
   }
 
-  return { users, orgs, robots, tokens, publicRepos, keys, audit }
+  return { users, orgs, robots, tokens, publicRepos, keys, audit, refreshTokens: sqliteRefreshTokenRepo(db), loginFailures: sqliteLoginFailureRepo(db) }
 }
