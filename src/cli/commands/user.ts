@@ -14,21 +14,49 @@ const USAGE = `Usage:
 The new password is read from standard input (--new-password-stdin) or, on a terminal, prompted.
 ${CONNECTION_HELP}`
 
+/**
+ * Reads one line from the terminal in raw mode, so the typed password is never echoed.
+ * Listens with on('data') instead of `for await`: leaving a for-await loop destroys stdin, and
+ * the second prompt ("Repeat password") would then fail. Keys typed ahead of the next prompt
+ * are kept for it.
+ */
+let typedAhead = ''
+
 async function promptHidden(question: string): Promise<string> {
   const stdin = process.stdin
   if (!stdin.isTTY) throw new UsageError('no terminal to prompt on: use --new-password-stdin')
   process.stderr.write(question)
   stdin.setRawMode(true)
-  let pw = ''
+  stdin.setEncoding('utf8')
   try {
-    for await (const chunk of stdin) {
-      for (const ch of String(chunk)) {
-        if (ch === '\r' || ch === '\n') return pw
-        if (ch === '\u0003') throw new UsageError('cancelled')
-        pw = ch === '\u007f' ? pw.slice(0, -1) : pw + ch
+    return await new Promise<string>((resolve, reject) => {
+      let pw = ''
+      const finish = (err?: Error): void => {
+        stdin.off('data', onData)
+        stdin.off('end', onEnd)
+        stdin.pause()
+        if (err) reject(err)
+        else resolve(pw)
       }
-    }
-    return pw
+      const onData = (chunk: string): void => {
+        for (let i = 0; i < chunk.length; i++) {
+          const ch = chunk[i] as string
+          if (ch === '\r' || ch === '\n') {
+            typedAhead = chunk.slice(i + 1).replace(/^\n/, '')
+            return finish()
+          }
+          if (ch === '\u0003') return finish(new UsageError('cancelled'))
+          pw = ch === '\u007f' || ch === '\b' ? pw.slice(0, -1) : pw + ch
+        }
+      }
+      const onEnd = (): void => finish()
+      stdin.on('data', onData)
+      stdin.once('end', onEnd)
+      const pending = typedAhead
+      typedAhead = ''
+      if (pending !== '') onData(pending)
+      if (stdin.listenerCount('data') > 0) stdin.resume()
+    })
   } finally {
     stdin.setRawMode(false)
     process.stderr.write('\n')
