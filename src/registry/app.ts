@@ -21,6 +21,7 @@ import { systemClock, uuidGenerator, type Clock, type IdGenerator } from './port
 import type { StorageDriver } from './storage/driver.ts'
 import { pushObserver, registerScanning, uploadAnalyses } from './scanning/register-scanning.ts'
 import { TeeUploadService } from './scanning/tee-upload-service.ts'
+import { freeSpaceOf } from './runtime/free-space.ts'
 import { registerTrust } from './trust/register-trust.ts'
 import type { UploadAnalyses } from './scanning/upload-analyses.ts'
 import type { Digest } from '../oci/digest.ts'
@@ -56,7 +57,10 @@ declare module 'fastify' {
 export function buildServices(config: RegistryConfig, deps: AppDeps, analyses?: UploadAnalyses): RegistryServices {
   const clock = deps.clock ?? systemClock
   const blobs = new BlobService({ driver: deps.driver, store: deps.store, clock })
-  const uploadDeps = { driver: deps.driver, store: deps.store, blobs, clock, ids: deps.ids ?? uuidGenerator, expiryMs: config.uploads.expiryMs }
+  const uploadDeps = {
+    driver: deps.driver, store: deps.store, blobs, clock, ids: deps.ids ?? uuidGenerator, expiryMs: config.uploads.expiryMs,
+    limits: { ...config.limits, freeSpace: freeSpaceOf(config.storage.dataDir) },
+  }
   return {
     blobs,
     uploads: analyses ? new TeeUploadService(uploadDeps, analyses) : new UploadService(uploadDeps),

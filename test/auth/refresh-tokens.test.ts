@@ -15,6 +15,12 @@ import { pushImage } from './push-helpers.ts'
 const dave = { user: 'dave', secret: 'dave-password-long-1' }
 type TokenAnswer = { token: string; access_token: string; expires_in: number; issued_at: string; scope: string; refresh_token?: string }
 type Access = Array<{ type: string; name: string; actions: string[] }>
+/** `[id, secret]` of `ddf_<id>_<secret>` (the secret is base64url and may itself hold '_'). */
+const partsOf = (rt: string): [string, string] => {
+  const m = /^ddf_([a-z2-9]{12})_(.+)$/.exec(rt)
+  assert.ok(m?.[1] && m[2], rt)
+  return [m[1], m[2]]
+}
 const accessOf = (t: string): Access => (JSON.parse(Buffer.from(t.split('.')[1] ?? '', 'base64url').toString()) as { access: Access }).access
 
 describe('OAuth2 refresh tokens (inject)', () => {
@@ -51,6 +57,14 @@ describe('OAuth2 refresh tokens (inject)', () => {
     const noClient = await post({ grant_type: 'password', username: 'dave', password: dave.secret, service: 'drydock', access_type: 'offline' })
     assert.equal(noClient.statusCode, 400)
     assert.match(await offline('dave', dave.secret), /^ddf_[a-z2-9]{12}_[A-Za-z0-9_-]{43}$/)
+    // The GET form of `docker login`: offline_token=true&client_id=docker with Basic credentials.
+    const basicAuth = { authorization: `Basic ${Buffer.from(`dave:${dave.secret}`).toString('base64')}` }
+    const viaGet = await fx.app.inject({ url: '/token?service=drydock&offline_token=true&client_id=docker', headers: basicAuth })
+    assert.match((JSON.parse(viaGet.body) as TokenAnswer).refresh_token ?? '', /^ddf_/)
+    const getNoClient = await fx.app.inject({ url: '/token?service=drydock&offline_token=true', headers: basicAuth })
+    assert.equal((JSON.parse(getNoClient.body) as TokenAnswer).refresh_token, undefined, 'nothing to bind it to without client_id')
+    const anonGet = await fx.app.inject({ url: '/token?service=drydock&offline_token=true&client_id=docker' })
+    assert.equal((JSON.parse(anonGet.body) as TokenAnswer).refresh_token, undefined, 'anonymous gets none')
     const wrong = await post({ grant_type: 'password', username: 'dave', password: 'wrong-password-x', service: 'drydock', client_id: 'docker', access_type: 'offline' })
     assert.equal(wrong.statusCode, 401)
     assert.ok(!wrong.body.includes('ddf_'))
@@ -90,7 +104,7 @@ describe('OAuth2 refresh tokens (inject)', () => {
 
   it('is stored hashed, listed without its secret, and revocable', async () => {
     const rt = await offline('dave', dave.secret)
-    const [, id, secret] = rt.split('_') as [string, string, string]
+    const [id, secret] = partsOf(rt)
     const db = new DatabaseSync(join(fx.dataDir, 'metadata.db'), { readOnly: true })
     try {
       const row = db.prepare('SELECT * FROM refresh_tokens WHERE id = ?').get(id) as Record<string, unknown>
@@ -132,6 +146,6 @@ describe('OAuth2 refresh tokens (inject)', () => {
     assert.equal(gone.statusCode, 401, 'a deleted user has no refresh tokens')
     const audit = await api<{ events: Array<{ action: string; detail?: Record<string, unknown> }> }>(fx.app, admin, 'GET', '/api/v1/audit?action=login.failure')
     assert.ok(audit.events.some((e) => e.detail?.['via'] === 'refresh'), 'refusals are audited')
-    assert.ok(!JSON.stringify(audit).includes(last.split('_')[2] ?? '?'), 'no secret in the audit log')
+    assert.ok(!JSON.stringify(audit).includes(partsOf(last)[1]), 'no secret in the audit log')
   })
 })

@@ -2,10 +2,11 @@
 // foreign upload ids, absurd ranges, garbage and oversized manifests. Every failure must be a
 // clean 4xx with the {"errors":[...]} envelope: never a 2xx, a 500, a hang or a crash.
 import assert from 'node:assert/strict'
-import { describe, test } from 'node:test'
+import { after, before, describe, test } from 'node:test'
 import { randomUUID } from 'node:crypto'
 import { digestOf } from '../../src/oci/digest.ts'
-import { randomBlob, uniqueRepo, type OciResponse } from '../../src/testkit/oci-client.ts'
+import { OciClient, randomBlob, uniqueRepo, withQuery, type OciResponse } from '../../src/testkit/oci-client.ts'
+import { startDrydock, type RunningDrydock } from '../../src/testkit/start-drydock.ts'
 import { assertLocation, assertOciError, assertStatus } from './assert-oci.ts'
 import { referenceGap, useTarget } from './conformance-target.ts'
 
@@ -130,6 +131,50 @@ describe('errors: malformed digests in paths', referenceGap('routes malformed di
     await target.client.pushBlob(repo, randomBlob(4))
     assertOciError(await target.client.request('GET', `/v2/${repo}/blobs/sha256:zzz`), 400, 'DIGEST_INVALID')
     assertStatus(await target.client.request('HEAD', `/v2/${repo}/blobs/sha256:zzz`), 400)
+  })
+})
+
+// Drydock's own limits (docs/configuration.md "Limits"), set by flag and environment on a server
+// of its own, whatever the target: the reference registry has no such settings.
+describe('errors: upload limits (a Drydock started with small limits)', () => {
+  let server: RunningDrydock | undefined
+  let client: OciClient
+  before(async () => {
+    server = await startDrydock({ args: ['--max-blob-size', '64KiB', '--max-open-uploads-per-repo', '2'], env: { DRYDOCK_MIN_FREE_SPACE: '1' } })
+    client = new OciClient(server.url)
+  })
+  after(async () => {
+    await server?.stop()
+  })
+
+  test('a monolithic push over the blob size limit: 413 SIZE_INVALID naming the limit, nothing stored', async () => {
+    const repo = uniqueRepo()
+    const data = randomBlob(64 * 1024 + 1)
+    const res = await client.request('POST', `/v2/${repo}/blobs/uploads/?digest=${digestOf(data)}`, { headers: octet, body: data })
+    assertOciError(res, 413, 'SIZE_INVALID')
+    assert.match(res.text(), /64 KiB/)
+    assertStatus(await client.request('HEAD', `/v2/${repo}/blobs/${digestOf(data)}`), 404)
+    await client.pushBlob(repo, randomBlob(64 * 1024))
+  })
+
+  test('a PATCH past the limit: 413, and the session keeps its offset', async () => {
+    const repo = uniqueRepo()
+    const loc = await client.startUpload(repo)
+    const first = randomBlob(60 * 1024)
+    assertStatus(await client.request('PATCH', loc, { headers: octet, body: first }), 202)
+    assertOciError(await client.request('PATCH', loc, { headers: octet, body: randomBlob(8 * 1024) }), 413, 'SIZE_INVALID')
+    const status = await client.request('GET', loc)
+    assertStatus(status, 204)
+    assert.equal(status.headers.get('range'), `0-${first.length - 1}`)
+    assertStatus(await client.request('PUT', withQuery(loc, { digest: digestOf(first) })), 201)
+  })
+
+  test('one upload session too many in a repository: 429 TOOMANYREQUESTS', async () => {
+    const repo = uniqueRepo()
+    await client.startUpload(repo)
+    await client.startUpload(repo)
+    assertOciError(await client.request('POST', `/v2/${repo}/blobs/uploads/`, { headers: { 'Content-Length': '0' } }), 429, 'TOOMANYREQUESTS')
+    await client.startUpload(uniqueRepo())
   })
 })
 

@@ -165,6 +165,12 @@ describe('logins with real clients (auth on)', { timeout: 900_000 }, () => {
     await engine.docker(['load', '-i', archive])
     const push = await engine.docker(['push', image])
     assert.match(push.stdout, /digest: sha256:[a-f0-9]{64}/)
+    // docker login asks for offline access (OAuth2, client_id "docker") and the daemon then gets
+    // its registry tokens with the refresh token instead of the password.
+    const audit = (await mustCli(['audit', '--format', 'jsonl', '--action', 'login.success'], as(ADMIN.user, ADMIN.password))).trim().split('\n')
+    const refreshed = audit.map((l) => JSON.parse(l) as { actor: string; detail?: Record<string, unknown> })
+      .filter((e) => e.actor === lp.user && e.detail?.['via'] === 'refresh' && e.detail['clientId'] === 'docker')
+    assert.ok(refreshed.length > 0, `docker did not use a refresh token:\n${audit.join('\n')}`)
     await engine.docker(['image', 'rm', '--force', image])
     await engine.docker(['pull', image])
     await engine.docker(['logout', server.host])

@@ -25,9 +25,10 @@ let typedAhead = ''
 async function promptHidden(question: string): Promise<string> {
   const stdin = process.stdin
   if (!stdin.isTTY) throw new UsageError('no terminal to prompt on: use --new-password-stdin')
-  process.stderr.write(question)
+  // Raw mode first: keys typed as soon as the prompt shows must not be echoed.
   stdin.setRawMode(true)
   stdin.setEncoding('utf8')
+  process.stderr.write(question)
   try {
     return await new Promise<string>((resolve, reject) => {
       let pw = ''

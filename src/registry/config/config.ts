@@ -28,6 +28,12 @@ export interface UploadsConfig {
 export interface LimitsConfig {
   /** Largest manifest accepted on PUT (bytes). */
   readonly maxManifestBytes: number
+  /** Largest blob an upload may reach (bytes); 0 = unlimited. Refused with 413 SIZE_INVALID. */
+  readonly maxBlobBytes: number
+  /** Open (unexpired) upload sessions allowed; 0 = unlimited. Beyond: 429 TOOMANYREQUESTS. */
+  readonly maxOpenUploads: { readonly total: number; readonly perRepository: number }
+  /** Uploads are refused to start (503 UNAVAILABLE) while the data dir has less free space; 0 = off. */
+  readonly minFreeBytes: number
 }
 
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent'
@@ -81,7 +87,12 @@ export const DEFAULT_CONFIG: RegistryConfig = {
   server: { listen: '127.0.0.1:5000', shutdownTimeoutMs: 10_000 },
   storage: { dataDir: './data' },
   uploads: { expiryMs: 24 * 60 * 60 * 1000, purgeIntervalMs: 10 * 60 * 1000 },
-  limits: { maxManifestBytes: 4 * 1024 * 1024 },
+  limits: {
+    maxManifestBytes: 4 * 1024 * 1024,
+    maxBlobBytes: 10 * 1024 ** 3,
+    maxOpenUploads: { total: 1000, perRepository: 100 },
+    minFreeBytes: 1024 ** 3,
+  },
   log: { level: 'info' },
   auth: {
     mode: 'auto',

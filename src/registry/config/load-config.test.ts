@@ -44,6 +44,33 @@ describe('registry config', () => {
     }
   })
 
+  it('reads the upload limits from flags, env and file; 0 turns a limit off', async () => {
+    const d = loadConfig([], {}).limits
+    assert.deepEqual(d, { maxManifestBytes: 4 * 1024 ** 2, maxBlobBytes: 10 * 1024 ** 3, maxOpenUploads: { total: 1000, perRepository: 100 }, minFreeBytes: 1024 ** 3 })
+    const flags = loadConfig(['--max-blob-size', '0', '--max-open-uploads=5', '--max-open-uploads-per-repo', '2', '--min-free-space', '512MiB'], {}).limits
+    assert.deepEqual(flags, { maxManifestBytes: d.maxManifestBytes, maxBlobBytes: 0, maxOpenUploads: { total: 5, perRepository: 2 }, minFreeBytes: 512 * 1024 ** 2 })
+    const env = loadConfig([], { DRYDOCK_MAX_BLOB_SIZE: '1GiB', DRYDOCK_MIN_FREE_SPACE: '0', DRYDOCK_MAX_OPEN_UPLOADS_PER_REPO: '0' }).limits
+    assert.equal(env.maxBlobBytes, 1024 ** 3)
+    assert.equal(env.minFreeBytes, 0)
+    assert.deepEqual(env.maxOpenUploads, { total: 1000, perRepository: 0 })
+    const dir = await mkdtemp(join(tmpdir(), 'drydock-config-'))
+    try {
+      const file = join(dir, 'drydock.json')
+      await writeFile(file, JSON.stringify({ limits: { maxBlobSize: '2GiB', maxOpenUploads: { total: 50, perRepository: 5 }, minFreeSpace: 1000 } }))
+      const fromFile = loadConfig(['--config', file], {}).limits
+      assert.deepEqual(fromFile, { maxManifestBytes: d.maxManifestBytes, maxBlobBytes: 2 * 1024 ** 3, maxOpenUploads: { total: 50, perRepository: 5 }, minFreeBytes: 1000 })
+      await writeFile(file, JSON.stringify({ limits: { maxOpenUploads: 7 } }))
+      assert.deepEqual(loadConfig(['--config', file], {}).limits.maxOpenUploads, { total: 7, perRepository: 100 })
+      await writeFile(file, JSON.stringify({ limits: { maxOpenUploads: { perRepo: 1 } } }))
+      assert.throws(() => loadConfig(['--config', file], {}), /only "total" and "perRepository"/)
+    } finally {
+      await rm(dir, { recursive: true, force: true })
+    }
+    assert.throws(() => loadConfig(['--max-blob-size', 'huge'], {}), /max blob size: invalid size/)
+    assert.throws(() => loadConfig(['--max-open-uploads', '-1'], {}), /max open uploads: invalid count/)
+    assert.throws(() => loadConfig(['--max-manifest-size', '0'], {}), /max manifest size: invalid size/)
+  })
+
   it('rejects bad input with readable messages', () => {
     assert.throws(() => loadConfig(['--listen', 'nope'], {}), /invalid listen address/)
     assert.throws(() => loadConfig(['--bogus', 'x'], {}), /unknown option '--bogus'/)

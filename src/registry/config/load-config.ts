@@ -7,13 +7,15 @@
  *   { "listen": "0.0.0.0:5000", "data": "/var/lib/drydock",
  *     "tls": { "cert": "cert.pem", "key": "key.pem" },
  *     "uploads": { "expiry": "24h", "purgeInterval": "10m" },
- *     "limits": { "maxManifestSize": "4MiB" }, "log": { "level": "info" },
+ *     "limits": { "maxManifestSize": "4MiB", "maxBlobSize": "10GiB", "minFreeSpace": "1GiB",
+ *                 "maxOpenUploads": { "total": 1000, "perRepository": 100 } },
+ *     "log": { "level": "info" },
  *     "trust": { "namespaces": { "team-a": ["<PEM>", { "file": "team-a.pub" }] } } }
  */
 import { readFileSync } from 'node:fs'
 import { dirname, resolve } from 'node:path'
-import { DEFAULT_CONFIG, LOG_LEVELS, parseListen, type AuthConfig, type LogLevel, type RegistryConfig } from './config.ts'
-import { parseDuration, parseSize } from './parse-units.ts'
+import { DEFAULT_CONFIG, LOG_LEVELS, parseListen, type AuthConfig, type LimitsConfig, type LogLevel, type RegistryConfig } from './config.ts'
+import { parseCount, parseDuration, parseSize } from './parse-units.ts'
 import { scanningConfig } from '../scanning/scanning-config.ts'
 import { trustConfig } from '../trust/trust-config.ts'
 
@@ -26,6 +28,10 @@ interface Settings {
   uploadExpiry?: unknown
   uploadPurgeInterval?: unknown
   maxManifestSize?: unknown
+  maxBlobSize?: unknown
+  maxOpenUploads?: unknown
+  maxOpenUploadsPerRepo?: unknown
+  minFreeSpace?: unknown
   logLevel?: unknown
   authMode?: unknown
   authService?: unknown
@@ -52,6 +58,10 @@ export const FLAGS: Readonly<Record<string, SettingKey>> = {
   '--upload-expiry': 'uploadExpiry',
   '--upload-purge-interval': 'uploadPurgeInterval',
   '--max-manifest-size': 'maxManifestSize',
+  '--max-blob-size': 'maxBlobSize',
+  '--max-open-uploads': 'maxOpenUploads',
+  '--max-open-uploads-per-repo': 'maxOpenUploadsPerRepo',
+  '--min-free-space': 'minFreeSpace',
   '--log-level': 'logLevel',
   '--auth': 'authMode',
   '--auth-service': 'authService',
@@ -70,6 +80,10 @@ const ENV: Readonly<Record<string, SettingKey>> = {
   DRYDOCK_UPLOAD_EXPIRY: 'uploadExpiry',
   DRYDOCK_UPLOAD_PURGE_INTERVAL: 'uploadPurgeInterval',
   DRYDOCK_MAX_MANIFEST_SIZE: 'maxManifestSize',
+  DRYDOCK_MAX_BLOB_SIZE: 'maxBlobSize',
+  DRYDOCK_MAX_OPEN_UPLOADS: 'maxOpenUploads',
+  DRYDOCK_MAX_OPEN_UPLOADS_PER_REPO: 'maxOpenUploadsPerRepo',
+  DRYDOCK_MIN_FREE_SPACE: 'minFreeSpace',
   DRYDOCK_LOG_LEVEL: 'logLevel',
   DRYDOCK_AUTH: 'authMode',
   DRYDOCK_AUTH_SERVICE: 'authService',
@@ -141,6 +155,9 @@ function fromFile(path: string): Settings {
     uploadExpiry: section('uploads')['expiry'],
     uploadPurgeInterval: section('uploads')['purgeInterval'],
     maxManifestSize: section('limits')['maxManifestSize'],
+    maxBlobSize: section('limits')['maxBlobSize'],
+    ...openUploadsFromFile(section('limits')['maxOpenUploads'], path),
+    minFreeSpace: section('limits')['minFreeSpace'],
     logLevel: section('log')['level'],
     authMode: section('auth')['mode'],
     authService: section('auth')['service'],
@@ -187,13 +204,36 @@ export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv = pro
         ? d.uploads.purgeIntervalMs
         : parseDuration(s.uploadPurgeInterval, 'upload purge interval'),
     },
-    limits: {
-      maxManifestBytes: s.maxManifestSize === undefined ? d.limits.maxManifestBytes : parseSize(s.maxManifestSize, 'max manifest size'),
-    },
+    limits: limitsConfig(s),
     log: { level: logLevel as LogLevel },
     auth: authConfig(s, env),
     scanning: scanningConfig(s),
     ...(s.trustNamespaces === undefined ? {} : { trust: trustConfig(s.trustNamespaces, String(s.trustBaseDir)) }),
+  }
+}
+
+/** `limits.maxOpenUploads` is a total count or `{ total, perRepository }`. */
+function openUploadsFromFile(v: unknown, path: string): Settings {
+  if (v === undefined || typeof v !== 'object' || v === null) return v === undefined ? {} : { maxOpenUploads: v }
+  const o = v as Record<string, unknown>
+  if (Object.keys(o).some((k) => k !== 'total' && k !== 'perRepository')) {
+    throw new Error(`config file ${path}: "limits.maxOpenUploads" takes only "total" and "perRepository"`)
+  }
+  return { maxOpenUploads: o['total'], maxOpenUploadsPerRepo: o['perRepository'] }
+}
+
+function limitsConfig(s: Settings): LimitsConfig {
+  const d = DEFAULT_CONFIG.limits
+  const size = (v: unknown, dflt: number, what: string, allowZero: boolean): number => v === undefined ? dflt : parseSize(v, what, { allowZero })
+  const count = (v: unknown, dflt: number, what: string): number => v === undefined ? dflt : parseCount(v, what)
+  return {
+    maxManifestBytes: size(s.maxManifestSize, d.maxManifestBytes, 'max manifest size', false),
+    maxBlobBytes: size(s.maxBlobSize, d.maxBlobBytes, 'max blob size', true),
+    maxOpenUploads: {
+      total: count(s.maxOpenUploads, d.maxOpenUploads.total, 'max open uploads'),
+      perRepository: count(s.maxOpenUploadsPerRepo, d.maxOpenUploads.perRepository, 'max open uploads per repository'),
+    },
+    minFreeBytes: size(s.minFreeSpace, d.minFreeBytes, 'min free space', true),
   }
 }
 

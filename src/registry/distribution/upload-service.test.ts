@@ -90,4 +90,23 @@ describe('UploadService', () => {
     assert.equal((await uploads.status(repo, b.id)).offset, 0)
     await assert.rejects(uploads.status('svc/other' as RepositoryName, b.id), (e: unknown) => isRegistryError(e, 'BLOB_UPLOAD_UNKNOWN'))
   })
+
+  it('cuts a chunk off at the blob size limit and never commits a blob over it, even one grown under a higher limit', async () => {
+    const { driver, store, clock, blobs, uploads } = setup()
+    let n = 0
+    const limited = new UploadService({
+      driver, store, blobs, clock, ids: { next: () => `lim-${++n}` }, expiryMs: 1000,
+      limits: { maxBlobBytes: 4, maxOpenUploads: { total: 0, perRepository: 0 }, minFreeBytes: 0 },
+    })
+    const s = await limited.start(repo)
+    await assert.rejects(limited.append(repo, s.id, bytes('ab', 'cdef')), (e: unknown) => isRegistryError(e, 'SIZE_INVALID') && e.status === 413)
+    assert.equal((await limited.status(repo, s.id)).offset, 4, 'the bytes up to the limit are kept')
+    assert.equal(await limited.commit(repo, s.id, digestOf('abcd')), 4)
+
+    const big = await uploads.start(repo)
+    await uploads.append(repo, big.id, bytes('abcdefgh'))
+    await assert.rejects(limited.commit(repo, big.id, digestOf('abcdefgh')), (e: unknown) => isRegistryError(e, 'SIZE_INVALID'))
+    assert.equal(await blobs.stat(repo, digestOf('abcdefgh')).catch(() => undefined), undefined)
+    assert.equal((await limited.status(repo, big.id)).offset, 8, 'the session is untouched')
+  })
 })

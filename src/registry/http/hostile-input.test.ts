@@ -3,6 +3,7 @@ import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
 import { digestOf } from '../../oci/digest.ts'
 import { pushBlob, startFixture, type RegistryFixture } from '../testing/registry-fixture.ts'
+import { DEFAULT_CONFIG } from '../config/config.ts'
 
 type Req = { method: 'GET' | 'HEAD' | 'POST' | 'PUT' | 'PATCH' | 'DELETE'; url: string; headers?: Record<string, string>; payload?: string | Buffer }
 
@@ -11,7 +12,7 @@ describe('hostile input never causes a server error', () => {
   let upload: string
   let blob: string
   before(async () => {
-    fx = await startFixture({ limits: { maxManifestBytes: 1024 } })
+    fx = await startFixture({ limits: { ...DEFAULT_CONFIG.limits, maxManifestBytes: 1024 } })
     blob = await pushBlob(fx.app, 'h/repo', 'payload')
     const res = await fx.app.inject({ method: 'POST', url: '/v2/h/repo/blobs/uploads/' })
     upload = String(res.headers['location'])

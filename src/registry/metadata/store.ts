@@ -88,6 +88,8 @@ export interface UploadRepo {
   delete(id: string): Promise<boolean>
   /** Sessions last updated before `before`, oldest first (for the purge job). */
   listStale(before: Date, limit: number): Promise<readonly UploadRecord[]>
+  /** Sessions updated at or after `since` (the unexpired ones), in total and in `repo`. */
+  countActive(since: Date, repo: RepositoryName): Promise<{ readonly total: number; readonly repo: number }>
 }
 
 export interface MetadataStore {

@@ -7,6 +7,8 @@
  *    `access_type=offline` to also receive a `refresh_token` (client_id then required);
  *    `grant_type=refresh_token&refresh_token=…&client_id=…&scope=…` exchanges one for a token
  *    with the requested scope, re-checked against the owner's current rights (refresh-tokens.ts).
+ * GET with credentials and `offline_token=true&client_id=…` (what `docker login` sends) also
+ * returns a `refresh_token`.
  * The answer `{token, access_token, expires_in, issued_at}` carries exactly the granted actions;
  * the POST answer adds `scope` (the granted scopes, space-separated) and, when asked for or
  * exchanged, `refresh_token` (the same one on a refresh: tokens are not rotated).
@@ -16,6 +18,7 @@ import { RegistryError } from '../../../oci/errors.ts'
 import type { AuthService } from '../../auth/auth-service.ts'
 import { ANONYMOUS, principalName, type Principal } from '../../auth/principal.ts'
 import { validClientId } from '../../auth/refresh-tokens.ts'
+import type { AccessEntry } from '../../auth/registry-jwt.ts'
 import { formatScope, parseScopes } from '../../auth/scope.ts'
 import { assertBasicAllowed, clientAddress, readAuthorization } from './credentials.ts'
 import { readSmallBody } from './read-small-body.ts'
@@ -26,18 +29,32 @@ function checkService(auth: AuthService, service: string | null): void {
   }
 }
 
+/** The OAuth2 `scope` answer: what was granted, space-separated (empty grants left out). */
+function grantedScope(access: readonly AccessEntry[]): string {
+  return access
+    .filter((a) => a.actions.length > 0)
+    .map((a) => (a.type === 'repository' ? formatScope(a.name, a.actions) : `${a.type}:${a.name}:${a.actions.join(',')}`))
+    .join(' ')
+}
+
 interface OAuthExtras {
   readonly refreshToken?: string | undefined
 }
 
-async function respond(auth: AuthService, reply: FastifyReply, p: Principal, scopes: readonly string[], oauth?: OAuthExtras): Promise<FastifyReply> {
+async function issueRefresh(auth: AuthService, p: Principal, clientId: string, address: string): Promise<string> {
+  const refresh = await auth.refreshTokens.issue(p, clientId)
+  await auth.audit({ actor: principalName(p), action: 'token.create', address, detail: { id: refresh.id, kind: 'refresh', clientId } })
+  return refresh.value
+}
+
+/** `oauth` adds refresh_token; `withScope` the OAuth2 `scope` field (POST answers). */
+async function respond(
+  auth: AuthService, reply: FastifyReply, p: Principal, scopes: readonly string[], oauth?: OAuthExtras, withScope = true,
+): Promise<FastifyReply> {
   const t = await auth.issueToken(p, parseScopes(scopes))
   const body: Record<string, unknown> = { token: t.token, access_token: t.token, expires_in: t.expiresIn, issued_at: t.issuedAt }
   if (oauth) {
-    body['scope'] = t.access
-      .filter((a) => a.actions.length > 0)
-      .map((a) => (a.type === 'repository' ? formatScope(a.name, a.actions) : `${a.type}:${a.name}:${a.actions.join(',')}`))
-      .join(' ')
+    if (withScope) body['scope'] = grantedScope(t.access)
     if (oauth.refreshToken !== undefined) body['refresh_token'] = oauth.refreshToken
   }
   return reply
@@ -70,6 +87,12 @@ export function registerTokenEndpoint(app: FastifyInstance, auth: AuthService): 
       assertBasicAllowed(request, auth.config.allowInsecureBasic)
       principal = await auth.login(creds.username, creds.secret, { address: clientAddress(request), via: 'token' })
     }
+    // `docker login` asks here for offline access (`offline_token=true&client_id=docker`), then
+    // refreshes over POST. Without a client_id there is nothing to bind the token to: none is issued.
+    const clientId = query.get('client_id')
+    if (principal.kind !== 'anonymous' && query.get('offline_token') === 'true' && validClientId(clientId)) {
+      return respond(auth, reply, principal, query.getAll('scope'), { refreshToken: await issueRefresh(auth, principal, clientId, clientAddress(request)) }, false)
+    }
     return respond(auth, reply, principal, query.getAll('scope'))
   })
 
@@ -95,8 +118,6 @@ export function registerTokenEndpoint(app: FastifyInstance, auth: AuthService): 
     assertBasicAllowed(request, auth.config.allowInsecureBasic)
     const principal = await auth.login(form.get('username') ?? '', form.get('password') ?? '', ctx)
     if (clientId === undefined) return respond(auth, reply, principal, form.getAll('scope'), {})
-    const refresh = await auth.refreshTokens.issue(principal, clientId)
-    await auth.audit({ actor: principalName(principal), action: 'token.create', address: ctx.address, detail: { id: refresh.id, kind: 'refresh', clientId } })
-    return respond(auth, reply, principal, form.getAll('scope'), { refreshToken: refresh.value })
+    return respond(auth, reply, principal, form.getAll('scope'), { refreshToken: await issueRefresh(auth, principal, clientId, ctx.address) })
   })
 }

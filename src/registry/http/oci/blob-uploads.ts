@@ -1,6 +1,8 @@
 /**
  * Blob uploads (spec "Pushing blobs"): POST to start (or monolithic POST ?digest=, or mount),
  * PATCH chunks (with or without Content-Range), PUT ?digest= to finish, GET status, DELETE cancel.
+ * A declared length (Content-Length, Content-Range) that would take the blob past the size limit
+ * is refused before any byte is read; the upload service cuts off undeclared (chunked) bodies.
  */
 import type { FastifyReply } from 'fastify'
 import { isDigest, parseDigest, type Digest } from '../../../oci/digest.ts'
@@ -8,6 +10,7 @@ import { RegistryError } from '../../../oci/errors.ts'
 import { isRepositoryName, type RepositoryName } from '../../../oci/reference.ts'
 import type { UploadSession } from '../../distribution/upload-service.ts'
 import { rangeMismatch } from '../../distribution/errors.ts'
+import { checkBlobSize } from '../../distribution/upload-limits.ts'
 import { parseContentLength, parseContentRange, uploadRange } from '../headers.ts'
 import type { Handler } from './oci-context.ts'
 import { checkLength, clientGone, countedBody, hasBody } from './request-body.ts'
@@ -48,12 +51,19 @@ export const startUpload: Handler<UploadsRoute> = async ({ ctx, route, request, 
     }
   }
   const digest = query.get('digest')
+  if (digest !== null) checkBlobSize(ctx.uploads.limits, 0, parseContentLength(request.headers['content-length']) ?? 0)
   const session = await ctx.uploads.start(route.name)
   if (digest !== null) {
     // Monolithic upload in a single POST.
     const expected = requiredDigest(digest)
     const body = countedBody(request)
-    await ctx.uploads.commit(route.name, session.id, expected, body.source, { signal: clientGone(reply) })
+    try {
+      await ctx.uploads.commit(route.name, session.id, expected, body.source, { signal: clientGone(reply) })
+    } catch (err) {
+      // The client never learnt this session's id, so nothing could resume it.
+      await ctx.uploads.cancel(route.name, session.id).catch(() => undefined)
+      throw err
+    }
     checkLength(request, body.count())
     return created(reply, route.name, expected)
   }
@@ -85,6 +95,8 @@ const patchChunk: Handler<UploadRoute> = async ({ ctx, route, request, reply }) 
   if (range && length !== undefined && length !== range.end - range.start + 1) {
     throw new RegistryError('SIZE_INVALID', 'Content-Length does not match Content-Range', { detail: { range, length } })
   }
+  if (range) checkBlobSize(ctx.uploads.limits, range.start, range.end - range.start + 1)
+  else checkBlobSize(ctx.uploads.limits, status.offset, length ?? 0)
   const body = countedBody(request)
   const s = await ctx.uploads.append(route.name, route.id, body.source, range?.start, { signal: clientGone(reply) })
   checkLength(request, body.count())
@@ -98,6 +110,7 @@ const finishChunks: Handler<UploadRoute> = async ({ ctx, route, request, reply, 
   const status = await ctx.uploads.status(route.name, route.id)
   const range = parseContentRange(request.headers['content-range'], status.offset)
   if (range && range.start !== status.offset) throw rangeMismatch(status.offset, request.headers['content-range'] ?? '')
+  checkBlobSize(ctx.uploads.limits, status.offset, parseContentLength(request.headers['content-length']) ?? 0)
   const body = hasBody(request) ? countedBody(request) : undefined
   await ctx.uploads.commit(route.name, route.id, expected, body?.source, { signal: clientGone(reply) })
   if (body) checkLength(request, body.count())

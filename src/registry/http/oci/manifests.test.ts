@@ -3,13 +3,14 @@ import { after, before, describe, it } from 'node:test'
 import { digestOf } from '../../../oci/digest.ts'
 import { MediaType } from '../../../oci/media-types.ts'
 import { imageManifest, putManifest, startFixture, type RegistryFixture } from '../../testing/registry-fixture.ts'
+import { DEFAULT_CONFIG } from '../../config/config.ts'
 
 const errorCode = (body: string): string => (JSON.parse(body) as { errors: Array<{ code: string }> }).errors[0]?.code ?? ''
 
 describe('manifests over HTTP', () => {
   let fx: RegistryFixture
   before(async () => {
-    fx = await startFixture({ limits: { maxManifestBytes: 64 * 1024 } })
+    fx = await startFixture({ limits: { ...DEFAULT_CONFIG.limits, maxManifestBytes: 64 * 1024 } })
   })
   after(() => fx.close())
 

@@ -20,16 +20,28 @@ export function hasBody(request: FastifyRequest): boolean {
   return (len !== undefined && len > 0) || request.headers['transfer-encoding'] !== undefined
 }
 
+/** How long a client may go on sending a body nobody reads (after a refusal) before we hang up. */
+export const UNREAD_BODY_LINGER_MS = 2000
+
 export function countedBody(request: FastifyRequest): CountedBody {
   let n = 0
   const reclaimer = bufferReclaimer()
   async function* source(): AsyncIterable<Uint8Array> {
-    for await (const chunk of request.raw) {
-      const bytes = chunk as Uint8Array
-      n += bytes.byteLength
-      yield bytes
-      // The consumer asked for the next chunk, so it is done with this one.
-      reclaimer.released(bytes.byteLength)
+    let complete = false
+    try {
+      // destroyOnReturn: false: a consumer that stops early (a size limit) leaves the socket
+      // open, so the error response can still reach the client; Node discards the rest.
+      for await (const chunk of request.raw.iterator({ destroyOnReturn: false })) {
+        const bytes = chunk as Uint8Array
+        n += bytes.byteLength
+        yield bytes
+        // The consumer asked for the next chunk, so it is done with this one.
+        reclaimer.released(bytes.byteLength)
+      }
+      complete = true
+    } finally {
+      // ...but only for a while: a body that never ends must not hold the connection.
+      if (!complete) setTimeout(() => request.raw.socket?.destroy(), UNREAD_BODY_LINGER_MS).unref()
     }
   }
   return { source: source(), count: () => n }

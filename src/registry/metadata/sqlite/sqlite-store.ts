@@ -176,6 +176,10 @@ export class SqliteStore implements MetadataStore {
       delete: async (id) => Number(q('DELETE FROM uploads WHERE id = ?').run(id).changes) > 0,
       listStale: async (before, limit) =>
         (q('SELECT * FROM uploads WHERE updated_at < ? ORDER BY updated_at LIMIT ?').all(before.getTime(), limit) as Row[]).map(toUpload),
+      countActive: async (since, repo) => {
+        const r = q('SELECT COUNT(*) AS total, COALESCE(SUM(repo = ?), 0) AS repo FROM uploads WHERE updated_at >= ?').get(repo, since.getTime()) as Row
+        return { total: Number(r['total']), repo: Number(r['repo']) }
+      },
     }
   }
 
