@@ -46,7 +46,9 @@ describe('scan while pushing', { timeout: 600_000 }, () => {
 
   before(async () => {
     skopeo = await createSkopeo()
-    server = await startScanServer()
+    // A generous stall budget: on a loaded CI machine the analysis may lag, and this suite is
+    // about what is analysed where, not about how much lag the tee tolerates (layer-tee.test.ts).
+    server = await startScanServer({ teeMaxStall: '120s' })
   })
   after(async () => {
     await server?.close()

@@ -43,6 +43,7 @@ interface Settings {
   scanRules?: unknown
   scanConcurrency?: unknown
   scanLease?: unknown
+  scanTeeMaxStall?: unknown
   /** Only from the file: `trust.namespaces`, and the directory its key files are relative to. */
   trustNamespaces?: unknown
   trustBaseDir?: unknown
@@ -169,6 +170,7 @@ function fromFile(path: string): Settings {
     scanRules: section('scanning')['repositories'],
     scanConcurrency: section('scanning')['concurrency'],
     scanLease: section('scanning')['lease'],
+    scanTeeMaxStall: section('scanning')['teeMaxStall'],
     trustNamespaces: section('trust')['namespaces'],
     trustBaseDir: dirname(resolve(path)),
   }

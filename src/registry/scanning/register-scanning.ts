@@ -63,7 +63,7 @@ export interface ScanningDeps {
 export function uploadAnalyses(config: RegistryConfig, log: ScanWorkerLog): UploadAnalyses | undefined {
   const scanning = config.scanning
   if (!scanning) return undefined
-  return new UploadAnalyses({ cache: scanCache(config), log, wanted: (repo) => resolveScanOnPush(scanning, repo) })
+  return new UploadAnalyses({ cache: scanCache(config), log, maxStallMs: scanning.teeMaxStallMs, wanted: (repo) => resolveScanOnPush(scanning, repo) })
 }
 
 /** The scans' layer cache under the data dir. */

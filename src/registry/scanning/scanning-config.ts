@@ -6,7 +6,7 @@
  * JSON config file:
  *   "scanning": { "scanOnPush": true, "advisoryDb": "/var/lib/drydock/advisories.db",
  *                 "repositories": { "team": true, "team/legacy": false },
- *                 "concurrency": 2, "lease": "60s" }
+ *                 "concurrency": 2, "lease": "60s", "teeMaxStall": "2s" }
  * Flags/env: --scan-on-push / DRYDOCK_SCAN_ON_PUSH, --advisory-db / DRYDOCK_ADVISORY_DB.
  */
 import { parseDuration } from '../config/parse-units.ts'
@@ -25,10 +25,15 @@ export interface ScanningConfig {
   /** Attempts before a transiently failing scan is FAILED; backoff doubles from retryBaseMs. */
   readonly maxAttempts: number
   readonly retryBaseMs: number
+  /**
+   * Scan while pushing: the most an upload may be held back, in total, waiting for its layer
+   * analysis to keep up; past it the tee is dropped and the layer is analysed after the push.
+   */
+  readonly teeMaxStallMs: number
 }
 
 export const DEFAULT_SCANNING: ScanningConfig = {
-  scanOnPush: false, rules: {}, concurrency: 1, leaseMs: 60_000, maxAttempts: 4, retryBaseMs: 2_000,
+  scanOnPush: false, rules: {}, concurrency: 1, leaseMs: 60_000, maxAttempts: 4, retryBaseMs: 2_000, teeMaxStallMs: 2_000,
 }
 
 export function resolveScanOnPush(cfg: ScanningConfig, repo: string): boolean {
@@ -49,7 +54,7 @@ function bool(v: unknown, what: string): boolean {
 }
 
 /** Raw settings (flags > env > file already merged) → ScanningConfig. Throws Error on bad input. */
-export function scanningConfig(s: { scanOnPush?: unknown; advisoryDb?: unknown; scanRules?: unknown; scanConcurrency?: unknown; scanLease?: unknown }): ScanningConfig {
+export function scanningConfig(s: { scanOnPush?: unknown; advisoryDb?: unknown; scanRules?: unknown; scanConcurrency?: unknown; scanLease?: unknown; scanTeeMaxStall?: unknown }): ScanningConfig {
   const d = DEFAULT_SCANNING
   const rules: Record<string, boolean> = {}
   if (s.scanRules !== undefined) {
@@ -65,6 +70,7 @@ export function scanningConfig(s: { scanOnPush?: unknown; advisoryDb?: unknown; 
     rules,
     concurrency,
     leaseMs: s.scanLease === undefined ? d.leaseMs : parseDuration(s.scanLease, 'scanning.lease'),
+    teeMaxStallMs: s.scanTeeMaxStall === undefined ? d.teeMaxStallMs : parseDuration(s.scanTeeMaxStall, 'scanning.teeMaxStall'),
     ...(typeof s.advisoryDb === 'string' ? { advisoryDb: s.advisoryDb } : {}),
   }
 }
