@@ -10,6 +10,7 @@ import { VULNDB_DIR } from '../../src/testkit/repo-paths.ts'
 import { run } from '../../src/scanner/analyzers/lang/lang-test-helpers.ts'
 import { runBuffer } from '../../src/scanner/image/testing/layer-fixtures.ts'
 import { writeLayout } from '../../src/scanner/image/testing/layout-builder.ts'
+import { goModuleProxy, offlineGoEnv } from '../../src/testkit/go-offline.ts'
 import { cliSandbox, show, type CliSandbox } from './cli-harness.ts'
 
 // Debian bookworm's golang-1.19 is go1.19.8; the stdlib expectations below hold for that version only.
@@ -46,37 +47,12 @@ function write(path: string, body: string): void {
   writeFileSync(path, body)
 }
 
-/** A file:// module proxy serving a stand-in golang.org/x/text v0.3.7 (the build stays offline). */
-function makeProxy(root: string): string {
-  const dir = join(root, 'proxy', 'golang.org', 'x', 'text', '@v')
-  mkdirSync(dir, { recursive: true })
-  const gomod = 'module golang.org/x/text\n\ngo 1.17\n'
-  writeFileSync(join(dir, 'list'), 'v0.3.7\n')
-  writeFileSync(join(dir, 'v0.3.7.info'), '{"Version":"v0.3.7","Time":"2021-08-13T00:00:00Z"}\n')
-  writeFileSync(join(dir, 'v0.3.7.mod'), gomod)
-  const zip = [
-    'import sys, zipfile',
-    'with zipfile.ZipFile(sys.argv[1], "w") as z:',
-    '    z.writestr("golang.org/x/text@v0.3.7/go.mod", sys.argv[2])',
-    '    z.writestr("golang.org/x/text@v0.3.7/language/language.go", "package language\\n\\nfunc Tag() string { return \\"en\\" }\\n")',
-  ].join('\n')
-  run('python3', ['-c', zip, join(dir, 'v0.3.7.zip'), gomod])
-  return join(root, 'proxy')
-}
-
 function buildGoBinary(root: string, out: string): void {
-  const env = {
-    PATH: process.env['PATH'] ?? '/usr/bin:/bin',
-    HOME: root,
-    GOPATH: join(root, 'gopath'),
-    GOCACHE: join(root, 'gocache'),
-    GOPROXY: `file://${makeProxy(root)}`,
-    GOSUMDB: 'off',
-    GOFLAGS: '-mod=mod -modcacherw',
-    GOTOOLCHAIN: 'local',
-    GOENV: 'off',
-    CGO_ENABLED: '0',
-  }
+  // A stand-in golang.org/x/text v0.3.7 served by a file:// proxy: the build stays offline.
+  const proxy = goModuleProxy(root, [
+    { path: 'golang.org/x/text', version: 'v0.3.7', go: '1.17', files: { 'language/language.go': 'package language\n\nfunc Tag() string { return "en" }\n' } },
+  ])
+  const env = offlineGoEnv(root, proxy)
   const version = run('go', ['version'], { env })
   assert.match(version, new RegExp(`^go version ${GO_VERSION} `), `this test's stdlib findings are written for ${GO_VERSION} (Debian bookworm); got: ${version}`)
   write(join(root, 'app', 'go.mod'), 'module example.com/app\n\ngo 1.19\n\nrequire golang.org/x/text v0.3.7\n')

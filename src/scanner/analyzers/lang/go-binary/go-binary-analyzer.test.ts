@@ -4,33 +4,16 @@ import { join } from 'node:path'
 import { test } from 'node:test'
 import { inputFor, run, tempDir } from '../lang-test-helpers.ts'
 import { goBinaryAnalyzer } from './go-binary-analyzer.ts'
+import { goModuleProxy, offlineGoEnv } from '../../../../testkit/go-offline.ts'
 
 function write(path: string, body: string): void {
   mkdirSync(join(path, '..'), { recursive: true })
   writeFileSync(path, body)
 }
 
-/** A file:// module proxy serving example.com/dep v1.0.0, so the build is offline but has a real h1 sum. */
-function makeProxy(root: string): string {
-  const dir = join(root, 'proxy', 'example.com', 'dep', '@v')
-  mkdirSync(dir, { recursive: true })
-  const gomod = 'module example.com/dep\n\ngo 1.18\n'
-  writeFileSync(join(dir, 'list'), 'v1.0.0\n')
-  writeFileSync(join(dir, 'v1.0.0.info'), '{"Version":"v1.0.0","Time":"2024-01-01T00:00:00Z"}\n')
-  writeFileSync(join(dir, 'v1.0.0.mod'), gomod)
-  const zip = [
-    'import sys, zipfile',
-    'with zipfile.ZipFile(sys.argv[1], "w") as z:',
-    '    z.writestr("example.com/dep@v1.0.0/go.mod", sys.argv[2])',
-    '    z.writestr("example.com/dep@v1.0.0/dep.go", "package dep\\n\\nfunc Name() string { return \\"dep\\" }\\n")',
-  ].join('\n')
-  run('python3', ['-c', zip, join(dir, 'v1.0.0.zip'), gomod])
-  return join(root, 'proxy')
-}
-
 test('a Go binary built here: main module, deps, local replace and stdlib match `go version -m`', async (t) => {
   const root = tempDir(t)
-  const proxy = makeProxy(root)
+  const proxy = goModuleProxy(root, [{ path: 'example.com/dep', version: 'v1.0.0', go: '1.18', files: { 'dep.go': 'package dep\n\nfunc Name() string { return "dep" }\n' } }])
   write(join(root, 'lib', 'go.mod'), 'module example.com/lib\n\ngo 1.18\n')
   write(join(root, 'lib', 'lib.go'), 'package lib\n\nfunc Hello() string { return "hello" }\n')
   write(
@@ -41,18 +24,7 @@ test('a Go binary built here: main module, deps, local replace and stdlib match 
     join(root, 'app', 'main.go'),
     'package main\n\nimport (\n\t"fmt"\n\n\t"example.com/dep"\n\t"example.com/lib"\n)\n\nfunc main() { fmt.Println(lib.Hello(), dep.Name()) }\n',
   )
-  const env = {
-    PATH: process.env['PATH'] ?? '/usr/bin:/bin',
-    HOME: root,
-    GOPATH: join(root, 'gopath'),
-    GOCACHE: join(root, 'gocache'),
-    GOPROXY: `file://${proxy}`,
-    GOSUMDB: 'off',
-    GOFLAGS: '-mod=mod -modcacherw',
-    GOTOOLCHAIN: 'local',
-    GOENV: 'off',
-    CGO_ENABLED: '0',
-  }
+  const env = offlineGoEnv(root, proxy)
   const binary = join(root, 'app', 'app-bin')
   run('go', ['build', '-o', binary, '.'], { cwd: join(root, 'app'), env })
   const goReport = run('go', ['version', '-m', binary], { env })
