@@ -51,8 +51,11 @@ export class ScanService {
 
   start(): void {
     this.#worker.start()
-    // In the background: the first scan (and the first upload analysis) then finds them loaded.
-    setImmediate(() => void preloadScanModules())
+    // Only where pushes are scanned: then, in the background, the first scan (and the first upload
+    // analysis) finds the scanner loaded. A registry that never scans on push does not pay for it
+    // in start-up time or memory; a manual scan loads it on demand.
+    const c = this.#d.config
+    if (c.scanOnPush || Object.values(c.rules).some(Boolean)) setImmediate(() => void preloadScanModules())
   }
 
   async stop(): Promise<void> {
