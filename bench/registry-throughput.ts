@@ -13,7 +13,8 @@
  * too). Peak RSS is Drydock's VmHWM, reset right before and read right after the 3 x 100 MiB
  * push, so it covers exactly that push (the maximum over runs is printed).
  *
- * Env: RUNS (default 5), WRK_SECONDS (default 10), DRYDOCK_LOG_LEVEL (default info, the shipped
+ * Env: RUNS (default 5), WRK_SECONDS (default 10), ROWS (a regular expression: only the rows
+ * whose name matches, e.g. ROWS=100 for the 3 x 100 MiB push and pull), DRYDOCK_LOG_LEVEL (default info, the shipped
  * default; the reference registry logs every request at its default too), DRYDOCK_CPU_PROF=DIR
  * (writes a V8 CPU profile of each Drydock process to DIR, for finding hot spots).
  * Needs: skopeo, docker-registry, wrk (Debian packages).
@@ -31,6 +32,8 @@ const RUNS = Number(process.env['RUNS'] ?? 5)
 const WRK_SECONDS = Number(process.env['WRK_SECONDS'] ?? 10)
 const LOG_LEVEL = process.env['DRYDOCK_LOG_LEVEL'] ?? 'info'
 const CPU_PROF = process.env['DRYDOCK_CPU_PROF']
+/** Only the rows whose name matches (a pull row needs its push row: `ROWS=100` runs both). */
+const ROWS = new RegExp(process.env['ROWS'] ?? '')
 
 interface Target {
   readonly name: 'drydock' | 'reference'
@@ -136,7 +139,7 @@ async function benchRun(i: number, big: Image, debian: Image, work: string, resu
   const targets: Target[] = []
   try {
     for (const name of names) targets.push(await start(name))
-    for (const step of steps(big, debian, work, rss)) {
+    for (const step of steps(big, debian, work, rss).filter((s) => ROWS.test(s.row))) {
       const got = new Map<Target['name'], number>()
       for (const t of targets) got.set(t.name, await step.measure(t))
       const row = results.get(step.row) ?? { drydock: [], reference: [], ratios: [] }
@@ -159,7 +162,7 @@ function table(results: Results, rss: readonly number[]): string {
     const range = `${Math.min(...r.ratios).toFixed(2)}-${Math.max(...r.ratios).toFixed(2)}`
     lines.push(`| ${row} | ${median(r.drydock).toFixed(1)} | ${median(r.reference).toFixed(1)} | ${median(r.ratios).toFixed(2)} | ${range} |`)
   }
-  lines.push(`| drydock peak RSS during the 3 x 100 MiB push (MiB, max of ${rss.length} runs) | ${Math.max(...rss).toFixed(0)} | | | |`)
+  if (rss.length > 0) lines.push(`| drydock peak RSS during the 3 x 100 MiB push (MiB, max of ${rss.length} runs) | ${Math.max(...rss).toFixed(0)} | | | |`)
   return lines.join('\n')
 }
 

@@ -3,7 +3,6 @@
  * graceful shutdown letting an in-flight upload finish.
  */
 import assert from 'node:assert/strict'
-import { execFileSync } from 'node:child_process'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { request as httpRequest } from 'node:http'
 import { request as httpsRequest } from 'node:https'
@@ -12,6 +11,7 @@ import { join } from 'node:path'
 import { describe, it } from 'node:test'
 import { DEFAULT_CONFIG, type RegistryConfig } from './config/config.ts'
 import { startServer } from './server.ts'
+import { makeSelfSignedCert } from '../testkit/self-signed-cert.ts'
 
 function config(dataDir: string, extra: Partial<RegistryConfig['server']> = {}): RegistryConfig {
   return {
@@ -22,24 +22,10 @@ function config(dataDir: string, extra: Partial<RegistryConfig['server']> = {}):
   }
 }
 
-function makeCert(dir: string): { certFile: string; keyFile: string } {
-  const certFile = join(dir, 'cert.pem')
-  const keyFile = join(dir, 'key.pem')
-  try {
-    execFileSync('openssl', [
-      'req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '1',
-      '-subj', '/CN=127.0.0.1', '-keyout', keyFile, '-out', certFile,
-    ], { stdio: 'pipe' })
-  } catch (err) {
-    throw new Error(`this test needs the openssl binary (apt-get install openssl): ${(err as Error).message}`)
-  }
-  return { certFile, keyFile }
-}
-
 describe('registry server runtime', () => {
   it('serves HTTPS with HSTS when given a certificate and key', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'drydock-tls-'))
-    const server = await startServer(config(join(dir, 'data'), { tls: makeCert(dir) }))
+    const server = await startServer(config(join(dir, 'data'), { tls: makeSelfSignedCert(dir) }))
     try {
       const url = new URL('/v2/', server.url)
       assert.equal(url.protocol, 'https:')

@@ -73,10 +73,19 @@ export function bufferReclaimer(): BufferReclaimer {
 }
 
 /**
+ * Marks a stream that keeps its own buffers in check (reuses them, or reports them to the
+ * reclaimer itself): reclaiming() passes it through untouched, so its consumer sees the stream
+ * itself (storage/filesystem/file-body.ts relies on that to spot a socket it can write to).
+ */
+export const SELF_RECLAIMING = Symbol('drydock.selfReclaiming')
+
+/**
  * Passes the chunks of `source` through unchanged, reporting each one to `reclaimer` once the
- * consumer has asked for the next. Destroying the result destroys `source`.
+ * consumer has asked for the next. Destroying the result destroys `source`. A SELF_RECLAIMING
+ * source is returned as it is.
  */
 export function reclaiming(source: Readable, reclaimer: BufferReclaimer = bufferReclaimer()): Readable {
+  if ((source as { [SELF_RECLAIMING]?: unknown })[SELF_RECLAIMING] === true) return source
   async function* chunks(): AsyncIterable<Uint8Array> {
     for await (const chunk of source) {
       const bytes = chunk as Uint8Array
