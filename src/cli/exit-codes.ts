@@ -33,3 +33,13 @@ export class UsageError extends ExitError {
     this.name = 'UsageError'
   }
 }
+
+/** Thrown by parseCommandArgs for `--help`: main prints `usage` to stdout and exits with 0. */
+export class HelpRequested extends Error {
+  readonly usage: string
+  constructor(usage: string) {
+    super('help requested')
+    this.name = 'HelpRequested'
+    this.usage = usage
+  }
+}

@@ -1,7 +1,7 @@
 // Entry point of the `drydock` command: parse the command name, load that command lazily
 // (so `drydock scan` never loads the registry server), run it, and map errors to exit codes.
 import { enableCompileCache } from 'node:module'
-import { EXIT, ExitError } from './exit-codes.ts'
+import { EXIT, ExitError, HelpRequested } from './exit-codes.ts'
 import { commands, type CommandName } from './commands.ts'
 
 // Commands are imported lazily below, after this: V8's compile cache (in the OS temp dir) makes
@@ -35,7 +35,10 @@ function usage(): string {
 try {
   process.exitCode = await main(process.argv.slice(2))
 } catch (err) {
-  if (err instanceof ExitError) {
+  if (err instanceof HelpRequested) {
+    process.stdout.write(err.usage)
+    process.exitCode = EXIT.ok
+  } else if (err instanceof ExitError) {
     process.stderr.write(`drydock: ${err.message}\n`)
     process.exitCode = err.exitCode
   } else {

@@ -14,11 +14,7 @@ Password: DRYDOCK_PASSWORD or COSIGN_PASSWORD, else asked on the terminal.
 `
 
 export async function run(argv: readonly string[]): Promise<number> {
-  const { values, positionals } = parseCommandArgs(argv, { key: { type: 'string' }, type: { type: 'string' }, predicate: { type: 'string' }, insecure: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } }, HELP)
-  if (values.help) {
-    process.stdout.write(HELP)
-    return EXIT.ok
-  }
+  const { values, positionals } = parseCommandArgs(argv, { key: { type: 'string' }, type: { type: 'string' }, predicate: { type: 'string' }, insecure: { type: 'boolean' } }, HELP)
   if (!values.key || !values.type || !values.predicate) throw new UsageError(`--key, --type and --predicate are required\n\n${HELP}`)
   const { PREDICATE_TYPES, isPredicateKind, MAX_STATEMENT_BYTES } = await import('../../trust/payload/in-toto-statement.ts')
   if (!isPredicateKind(values.type)) throw new UsageError(`--type must be one of ${Object.keys(PREDICATE_TYPES).join(', ')}`)

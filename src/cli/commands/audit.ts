@@ -13,10 +13,6 @@ export async function run(argv: readonly string[]): Promise<number> {
     ...CONNECTION_OPTIONS, actor: { type: 'string' }, action: { type: 'string' }, repository: { type: 'string' },
     since: { type: 'string' }, until: { type: 'string' }, format: { type: 'string' },
   }, USAGE)
-  if (values.help) {
-    process.stdout.write(USAGE)
-    return EXIT.ok
-  }
   const format = values.format ?? 'jsonl'
   if (format !== 'json' && format !== 'jsonl') throw new UsageError('--format must be json or jsonl')
   const q = new URLSearchParams()

@@ -32,7 +32,6 @@ const OPTIONS = {
   mirror: { type: 'string' },
   ecosystems: { type: 'string' },
   kind: { type: 'string', default: 'osv' },
-  help: { type: 'boolean', short: 'h' },
 } as const
 
 function say(line: string): void {
@@ -42,9 +41,9 @@ function say(line: string): void {
 export async function run(argv: readonly string[]): Promise<number> {
   const { values: v, positionals } = parseCommandArgs(argv, OPTIONS, HELP)
   const [sub, ...args] = positionals
-  if (v.help === true || sub === undefined) {
+  if (sub === undefined) {
     process.stdout.write(HELP)
-    return sub === undefined && v.help !== true ? EXIT.usage : EXIT.ok
+    return EXIT.usage
   }
   const file = dbFile(v.db)
   switch (sub) {

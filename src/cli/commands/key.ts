@@ -15,11 +15,7 @@ Options:
 `
 
 export async function run(argv: readonly string[]): Promise<number> {
-  const { values, positionals } = parseCommandArgs(argv, { 'output-key-prefix': { type: 'string' }, force: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } }, HELP)
-  if (values.help) {
-    process.stdout.write(HELP)
-    return EXIT.ok
-  }
+  const { values, positionals } = parseCommandArgs(argv, { 'output-key-prefix': { type: 'string' }, force: { type: 'boolean' } }, HELP)
   if (positionals.length !== 1 || positionals[0] !== 'generate') throw new UsageError(`expected the subcommand "generate"\n\n${HELP}`)
   const { withTrustErrors } = await import('../../trust/cli/command-support.ts')
   return withTrustErrors(async () => {

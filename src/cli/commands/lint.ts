@@ -30,15 +30,10 @@ const OPTIONS = {
   severity: { type: 'string' },
   'exit-code': { type: 'string' },
   ignore: { type: 'string' },
-  help: { type: 'boolean', short: 'h' },
 } as const
 
 export async function run(argv: readonly string[]): Promise<number> {
   const { values: v, positionals } = parseCommandArgs(argv, OPTIONS, HELP)
-  if (v.help === true) {
-    process.stdout.write(HELP)
-    return EXIT.ok
-  }
   if (positionals.length > 1) throw new UsageError(`expected at most one DOCKERFILE, got ${positionals.length}\n\n${HELP}`)
   const path = positionals[0] ?? 'Dockerfile'
   const format = v.format

@@ -11,10 +11,6 @@ ${CONNECTION_HELP}`
 
 export async function run(argv: readonly string[]): Promise<number> {
   const { values } = parseCommandArgs(argv, CONNECTION_OPTIONS, USAGE)
-  if (values.help) {
-    process.stdout.write(USAGE)
-    return EXIT.ok
-  }
   const res = await call<{ password: string; expiresAt: string }>(await connect(values), 'POST', '/api/v1/login-password')
   process.stdout.write(`${res.password}\n`)
   process.stderr.write(`valid until ${res.expiresAt}\n`)

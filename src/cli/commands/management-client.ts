@@ -24,7 +24,6 @@ export const CONNECTION_OPTIONS = {
   registry: { type: 'string' },
   username: { type: 'string' },
   'password-stdin': { type: 'boolean' },
-  help: { type: 'boolean', short: 'h' },
 } as const
 
 export async function readStdin(limit = 4096): Promise<string> {

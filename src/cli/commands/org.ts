@@ -12,9 +12,9 @@ ${CONNECTION_HELP}`
 export async function run(argv: readonly string[]): Promise<number> {
   const { values, positionals } = parseCommandArgs(argv, CONNECTION_OPTIONS, USAGE)
   const [sub, a, b] = positionals
-  if (values.help || sub === undefined) {
+  if (sub === undefined) {
     process.stdout.write(USAGE)
-    return values.help ? EXIT.ok : EXIT.usage
+    return EXIT.usage
   }
   const c = await connect(values)
   if (sub === 'create' && a) print(await call(c, 'POST', '/api/v1/orgs', { name: a }))

@@ -16,9 +16,9 @@ export async function run(argv: readonly string[]): Promise<number> {
     ...CONNECTION_OPTIONS, grant: { type: 'string', multiple: true }, expires: { type: 'string' },
   }, USAGE)
   const [sub, org, name] = positionals
-  if (values.help || sub === undefined) {
+  if (sub === undefined) {
     process.stdout.write(USAGE)
-    return values.help ? EXIT.ok : EXIT.usage
+    return EXIT.usage
   }
   if (!org) throw new UsageError(`ORG is required\n\n${USAGE}`)
   const base = `/api/v1/orgs/${encodeURIComponent(org)}/robots`

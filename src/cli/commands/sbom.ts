@@ -27,15 +27,10 @@ const OPTIONS = {
   output: { type: 'string' },
   platform: { type: 'string' },
   'cache-dir': { type: 'string' },
-  help: { type: 'boolean', short: 'h' },
 } as const
 
 export async function run(argv: readonly string[]): Promise<number> {
   const { values: v, positionals } = parseCommandArgs(argv, OPTIONS, HELP)
-  if (v.help === true) {
-    process.stdout.write(HELP)
-    return EXIT.ok
-  }
   if (positionals.length !== 1) throw new UsageError(`expected exactly one IMAGE, got ${positionals.length}\n\n${HELP}`)
   if (!(FORMATS as readonly string[]).includes(v.format)) throw new UsageError(`unknown --format '${v.format}' (use ${FORMATS.join(', ')})`)
   const ref = positionals[0] as string

@@ -5,7 +5,7 @@
 // all. Exit codes: docs/scan.md.
 import { parseCommandArgs, splitList } from '../args.ts'
 import { dbFile, defaultCacheDir } from '../cache-paths.ts'
-import { EXIT, ExitError, UsageError } from '../exit-codes.ts'
+import { ExitError, UsageError } from '../exit-codes.ts'
 import { imageErrorToExit, isRemoteReference } from '../image-error-exit.ts'
 import { DEFAULT_MAX_DB_AGE_DAYS, openAdvisoryDb } from '../open-advisory-db.ts'
 import { progressBar } from '../output/progress-bar.ts'
@@ -68,7 +68,6 @@ const OPTIONS = {
   offline: { type: 'boolean' },
   'from-registry': { type: 'string' },
   wait: { type: 'string' },
-  help: { type: 'boolean', short: 'h' },
 } as const
 
 function intOption(raw: string | undefined, name: string, fallback: number, max: number): number {
@@ -79,10 +78,6 @@ function intOption(raw: string | undefined, name: string, fallback: number, max:
 
 export async function run(argv: readonly string[]): Promise<number> {
   const { values: v, positionals } = parseCommandArgs(argv, OPTIONS, HELP)
-  if (v.help === true) {
-    process.stdout.write(HELP)
-    return EXIT.ok
-  }
   if (positionals.length !== 1) throw new UsageError(`expected exactly one IMAGE, got ${positionals.length}\n\n${HELP}`)
   const ref = positionals[0] as string
   const { formatterByName, formatterNames } = await import('../../scanner/report/formatter.ts')

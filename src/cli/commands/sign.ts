@@ -25,12 +25,7 @@ export async function run(argv: readonly string[]): Promise<number> {
     'referrer-form': { type: 'boolean' },
     annotation: { type: 'string', short: 'a', multiple: true },
     insecure: { type: 'boolean' },
-    help: { type: 'boolean', short: 'h' },
   }, HELP)
-  if (values.help) {
-    process.stdout.write(HELP)
-    return EXIT.ok
-  }
   if (!values.key) throw new UsageError(`--key is required\n\n${HELP}`)
   if (values['tag-form'] && values['referrer-form']) throw new UsageError('--tag-form and --referrer-form exclude each other')
   const annotations: Record<string, string> = {}

@@ -15,9 +15,9 @@ ${CONNECTION_HELP}`
 export async function run(argv: readonly string[]): Promise<number> {
   const { values, positionals } = parseCommandArgs(argv, CONNECTION_OPTIONS, USAGE)
   const [sub, org, team, arg, role] = positionals
-  if (values.help || sub === undefined) {
+  if (sub === undefined) {
     process.stdout.write(USAGE)
-    return values.help ? EXIT.ok : EXIT.usage
+    return EXIT.usage
   }
   if (!org || !team) throw new UsageError(`ORG and TEAM are required\n\n${USAGE}`)
   const c = await connect(values)

@@ -15,9 +15,9 @@ export async function run(argv: readonly string[]): Promise<number> {
     ...CONNECTION_OPTIONS, actions: { type: 'string' }, targets: { type: 'string' }, expires: { type: 'string' }, description: { type: 'string' },
   }, USAGE)
   const [sub, id] = positionals
-  if (values.help || sub === undefined) {
+  if (sub === undefined) {
     process.stdout.write(USAGE)
-    return values.help ? EXIT.ok : EXIT.usage
+    return EXIT.usage
   }
   if (sub === 'create') {
     const expiresIn = parseExpiresIn(values.expires)

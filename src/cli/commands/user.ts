@@ -93,9 +93,9 @@ export async function run(argv: readonly string[]): Promise<number> {
     ...CONNECTION_OPTIONS, admin: { type: 'boolean' }, data: { type: 'string' }, 'new-password-stdin': { type: 'boolean' },
   }, USAGE)
   const [sub, name] = positionals
-  if (values.help || sub === undefined) {
+  if (sub === undefined) {
     process.stdout.write(USAGE)
-    return values.help ? EXIT.ok : EXIT.usage
+    return EXIT.usage
   }
   const needName = (): string => {
     if (!name) throw new UsageError(`a user name is required\n\n${USAGE}`)

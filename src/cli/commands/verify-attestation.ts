@@ -12,11 +12,7 @@ Options:
 `
 
 export async function run(argv: readonly string[]): Promise<number> {
-  const { values, positionals } = parseCommandArgs(argv, { key: { type: 'string', multiple: true }, type: { type: 'string' }, output: { type: 'string' }, insecure: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } }, HELP)
-  if (values.help) {
-    process.stdout.write(HELP)
-    return EXIT.ok
-  }
+  const { values, positionals } = parseCommandArgs(argv, { key: { type: 'string', multiple: true }, type: { type: 'string' }, output: { type: 'string' }, insecure: { type: 'boolean' } }, HELP)
   if (!values.key || values.key.length === 0 || !values.type) throw new UsageError(`--key and --type are required\n\n${HELP}`)
   const { PREDICATE_TYPES, isPredicateKind } = await import('../../trust/payload/in-toto-statement.ts')
   if (!isPredicateKind(values.type)) throw new UsageError(`--type must be one of ${Object.keys(PREDICATE_TYPES).join(', ')}`)

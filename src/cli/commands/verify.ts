@@ -16,11 +16,7 @@ Options:
 `
 
 export async function run(argv: readonly string[]): Promise<number> {
-  const { values, positionals } = parseCommandArgs(argv, { key: { type: 'string', multiple: true }, output: { type: 'string' }, insecure: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } }, HELP)
-  if (values.help) {
-    process.stdout.write(HELP)
-    return EXIT.ok
-  }
+  const { values, positionals } = parseCommandArgs(argv, { key: { type: 'string', multiple: true }, output: { type: 'string' }, insecure: { type: 'boolean' } }, HELP)
   if (!values.key || values.key.length === 0) throw new UsageError(`--key is required\n\n${HELP}`)
   if (values.output !== undefined && values.output !== 'json' && values.output !== 'text') throw new UsageError('--output must be text or json')
   const support = await import('../../trust/cli/command-support.ts')

@@ -6,19 +6,10 @@
 import type { Digest } from '../../oci/digest.ts'
 import type { AnalysisResult } from '../analyzers/analyzer.ts'
 import type { Unknown } from '../model/package.ts'
-import type { TarEntryType } from './tar-reader.ts'
+import type { TarEntry } from './tar-reader.ts'
 
-export interface LayerFile {
-  /** Normalised path, no leading slash. */
-  readonly path: string
-  readonly type: TarEntryType
-  readonly size: number
-  readonly mode: number
-  readonly uid: number
-  readonly gid: number
-  /** Symlink target as written, or the normalised path a hard link points to. */
-  readonly linkTarget?: string
-}
+/** A tar entry as the layer cache keeps it: what it is, without where it sat in the stream. */
+export type LayerFile = Pick<TarEntry, 'path' | 'type' | 'size' | 'mode' | 'uid' | 'gid' | 'linkTarget'>
 
 /** One analyzer's result for one file of the layer. */
 export interface FileResult {
