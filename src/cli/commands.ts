@@ -72,6 +72,14 @@ export const commands = {
     summary: 'create, list and revoke personal access tokens',
     load: () => import('./commands/token.ts'),
   },
+  login: {
+    summary: 'check and store credentials for a registry',
+    load: () => import('./commands/login.ts'),
+  },
+  logout: {
+    summary: 'forget the credentials stored for a registry',
+    load: () => import('./commands/logout.ts'),
+  },
   'login-password': {
     summary: 'print a short-lived password for docker login',
     load: () => import('./commands/login-password.ts'),
@@ -79,6 +87,10 @@ export const commands = {
   audit: {
     summary: 'query or export the registry audit log',
     load: () => import('./commands/audit.ts'),
+  },
+  gc: {
+    summary: 'delete unreferenced blobs and expired uploads now (or --dry-run)',
+    load: () => import('./commands/gc.ts'),
   },
 } as const satisfies Record<string, CommandEntry>
 

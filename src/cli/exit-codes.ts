@@ -9,8 +9,10 @@ export const EXIT = {
   violation: 1,
   /** Bad command line, bad config, unreadable input given by the user. */
   usage: 2,
-  /** A registry or network endpoint could not be reached. */
+  /** A registry or network endpoint could not be reached, failed (HTTP 5xx), or could not do the work (a server-side scan that failed). */
   unreachable: 3,
+  /** The registry refused the credentials, or needs some and none were found (HTTP 401/403/429 on a login). */
+  unauthorized: 4,
   /** A bug in Drydock. */
   internal: 70,
 } as const

@@ -12,7 +12,7 @@ describe('drydock <command> --help', () => {
     it(`${name}: usage on stdout, exit 0`, async () => {
       for (const flag of ['--help', '-h']) {
         // A required argument is missing on purpose: help must win over validation.
-        const r = await runDrydock([name, flag], { env: { DRYDOCK_PASSWORD: undefined } })
+        const r = await runDrydock([name, flag], { env: { DRYDOCK_PASSWORD: undefined, DRYDOCK_KEY_PASSWORD: undefined } })
         assert.equal(r.code, 0, `${name} ${flag}: ${r.stderr}`)
         assert.match(r.stdout, /Usage/, `${name} ${flag} prints its usage`)
         assert.equal(r.stderr, '')

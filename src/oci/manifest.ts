@@ -1,12 +1,15 @@
 /**
  * Manifest and index parsing with structural validation (OCI image spec "Image Manifest" and
  * "Image Index", Docker v2 schema 2 and manifest list). Pure: no I/O. Throws RegistryError
- * MANIFEST_INVALID with a reason for anything malformed.
+ * MANIFEST_INVALID with a reason for anything malformed, and for anything Go clients could read
+ * differently from us (strict-json.ts): what is validated and scanned is what clients pull.
  */
 import { RegistryError } from './errors.ts'
 import { isDigest, type Digest } from './digest.ts'
 import type { Descriptor, Platform } from './descriptor.ts'
-import { MediaType, isIndexMediaType } from './media-types.ts'
+import { MANIFEST_SHAPE } from './go-json-shapes.ts'
+import { parseStrictJson, StrictJsonError, type JsonLimits } from './strict-json.ts'
+import { MediaType, isIndexMediaType, isNonDistributableLayer } from './media-types.ts'
 
 export interface ImageManifest {
   readonly kind: 'manifest'
@@ -82,12 +85,14 @@ export function parseDescriptor(v: unknown, where: string): Descriptor {
 /**
  * Parses manifest bytes. `contentType` is the Content-Type the client sent (or undefined when
  * reading from storage); when both it and the body's `mediaType` are present they must agree.
+ * `limits` bound the JSON nesting and size (strict-json.ts defaults when omitted).
  */
-export function parseManifest(bytes: Uint8Array, contentType?: string): ParsedManifest {
+export function parseManifest(bytes: Uint8Array, contentType?: string, limits: JsonLimits = {}): ParsedManifest {
   let json: unknown
   try {
-    json = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes))
-  } catch {
+    json = parseStrictJson(bytes, { ...limits, shape: MANIFEST_SHAPE })
+  } catch (err) {
+    if (err instanceof StrictJsonError) throw invalid(err.message)
     throw invalid('body is not valid UTF-8 JSON')
   }
   if (!isObject(json)) throw invalid('top level must be a JSON object')
@@ -116,11 +121,14 @@ export function parseManifest(bytes: Uint8Array, contentType?: string): ParsedMa
   }
 
   if (isIndexMediaType(mediaType)) {
+    // A document that reads as an index and as a manifest is ambiguous (image-spec, CVE-2021-41190).
+    if (json['config'] !== undefined || json['layers'] !== undefined) throw invalid('an index must not have config or layers')
     if (!Array.isArray(json['manifests'])) throw invalid('an index needs a manifests array')
     const manifests = json['manifests'].map((m, i) => parseDescriptor(m, `manifests[${i}]`))
     return { kind: 'index', ...common, manifests }
   }
   if (mediaType === MediaType.ociManifest || mediaType === MediaType.dockerManifest) {
+    if (json['manifests'] !== undefined) throw invalid('an image manifest must not have manifests')
     const config = parseDescriptor(json['config'], 'config')
     if (!Array.isArray(json['layers'])) throw invalid('an image manifest needs a layers array')
     const layers = json['layers'].map((l, i) => parseDescriptor(l, `layers[${i}]`))
@@ -139,9 +147,12 @@ function inferMediaType(json: Record<string, unknown>): string {
   throw invalid('mediaType is missing and the body is neither a manifest nor an index')
 }
 
-/** The descriptors a manifest references that must exist in the repository before it is accepted. */
+/**
+ * The descriptors a manifest references that must exist in the repository before it is accepted:
+ * the config and every layer except non-distributable ones, which are never pushed.
+ */
 export function referencedBlobs(m: ParsedManifest): readonly Descriptor[] {
-  return m.kind === 'manifest' ? [m.config, ...m.layers] : []
+  return m.kind === 'manifest' ? [m.config, ...m.layers.filter((l) => !isNonDistributableLayer(l.mediaType))] : []
 }
 
 export function referencedManifests(m: ParsedManifest): readonly Descriptor[] {

@@ -34,6 +34,20 @@ export function isImageManifestMediaType(mt: string): boolean {
   return mt === MediaType.ociManifest || mt === MediaType.dockerManifest
 }
 
+/**
+ * Non-distributable ("foreign") layers: their content is fetched from the descriptor's `urls`,
+ * never pushed, so a registry accepts a manifest that references them without the blob (OCI image
+ * spec "Non-distributable layers"; Docker's foreign layers). They cannot be scanned from here.
+ */
+export function isNonDistributableLayer(mt: string): boolean {
+  return mt.startsWith('application/vnd.oci.image.layer.nondistributable.') || mt.startsWith('application/vnd.docker.image.rootfs.foreign.')
+}
+
+/** Config media types whose blob is an image config (what clients run); artifacts use others. */
+export function isImageConfigMediaType(mt: string): boolean {
+  return mt === MediaType.ociConfig || mt === MediaType.dockerConfig
+}
+
 export type LayerCompression = 'gzip' | 'zstd' | 'none'
 
 /** How a layer blob is compressed, from its media type; undefined when it is not a layer we can read. */

@@ -12,6 +12,7 @@ import { ReferrersService } from './distribution/referrers-service.ts'
 import { TagService } from './distribution/tag-service.ts'
 import { UploadService } from './distribution/upload-service.ts'
 import { registerAuth } from './http/auth/register-auth.ts'
+import { installBodyDeadlines } from './http/body-deadlines.ts'
 import { installErrorHandler, sendError } from './http/error-handler.ts'
 import { registerHealthRoutes } from './http/health.ts'
 import { registerOciRoutes } from './http/oci/oci-routes.ts'
@@ -24,6 +25,10 @@ import { TeeUploadService } from './scanning/tee-upload-service.ts'
 import { freeSpaceOf } from './runtime/free-space.ts'
 import { registerTrust } from './trust/register-trust.ts'
 import type { UploadAnalyses } from './scanning/upload-analyses.ts'
+import { DEFAULT_GC } from './config/config.ts'
+import { BlobPins } from './gc/blob-pins.ts'
+import { GcService, type GcLog } from './gc/gc-service.ts'
+import { scheduleGc } from './gc/gc-scheduler.ts'
 import type { Digest } from '../oci/digest.ts'
 import type { RepositoryName } from '../oci/reference.ts'
 
@@ -44,6 +49,8 @@ export interface RegistryServices {
   readonly manifests: ManifestService
   readonly tags: TagService
   readonly referrers: ReferrersService
+  /** Online garbage collection (docs/storage-layout.md "Garbage collection"). */
+  readonly gc: GcService
 }
 
 declare module 'fastify' {
@@ -53,20 +60,37 @@ declare module 'fastify' {
   }
 }
 
-/** `analyses`: scan while pushing (docs/scan-on-push.md); uploads then feed layer analyses. */
-export function buildServices(config: RegistryConfig, deps: AppDeps, analyses?: UploadAnalyses): RegistryServices {
+/**
+ * `analyses`: scan while pushing (docs/scan-on-push.md); uploads then feed layer analyses.
+ * `log`: where garbage collection reports go.
+ */
+export function buildServices(config: RegistryConfig, deps: AppDeps, analyses?: UploadAnalyses, log?: GcLog): RegistryServices {
   const clock = deps.clock ?? systemClock
-  const blobs = new BlobService({ driver: deps.driver, store: deps.store, clock })
+  const gcConfig = config.gc ?? DEFAULT_GC
+  const pins = new BlobPins(deps.store, clock, { refreshMs: gcConfig.gracePeriodMs / 4, waitMs: gcConfig.deletionWaitMs })
+  const blobs = new BlobService({ driver: deps.driver, store: deps.store, clock, pins })
   const uploadDeps = {
-    driver: deps.driver, store: deps.store, blobs, clock, ids: deps.ids ?? uuidGenerator, expiryMs: config.uploads.expiryMs,
+    driver: deps.driver, store: deps.store, blobs, clock, ids: deps.ids ?? uuidGenerator,
+    expiryMs: config.uploads.expiryMs, idleTimeoutMs: config.uploads.idleTimeoutMs,
     limits: { ...config.limits, freeSpace: freeSpaceOf(config.storage.dataDir) },
   }
+  const uploads = analyses ? new TeeUploadService(uploadDeps, analyses) : new UploadService(uploadDeps)
   return {
     blobs,
-    uploads: analyses ? new TeeUploadService(uploadDeps, analyses) : new UploadService(uploadDeps),
-    manifests: new ManifestService({ store: deps.store, blobs, clock, ...(deps.onManifestPushed ? { onPushed: deps.onManifestPushed } : {}) }),
+    uploads,
+    manifests: new ManifestService({
+      store: deps.store, blobs, clock,
+      limits: { maxJsonDepth: config.limits.maxJsonDepth, maxJsonValues: config.limits.maxJsonValues, maxConfigBytes: config.limits.maxConfigBytes },
+      ...(deps.onManifestPushed ? { onPushed: deps.onManifestPushed } : {}),
+    }),
     tags: new TagService(deps.store),
     referrers: new ReferrersService(deps.store),
+    gc: new GcService({
+      store: deps.store, driver: deps.driver, clock, ids: deps.ids ?? uuidGenerator, gracePeriodMs: gcConfig.gracePeriodMs,
+      jsonLimits: { maxDepth: config.limits.maxJsonDepth, maxValues: config.limits.maxJsonValues },
+      purgeUploads: () => uploads.purgeExpired(),
+      ...(log ? { log } : {}),
+    }),
   }
 }
 
@@ -105,10 +129,14 @@ export function buildApp(config: RegistryConfig, deps: AppDeps): FastifyInstance
       await deps.onManifestPushed?.(repo, digest)
       await scanObserver.onManifestPushed(repo, digest)
     },
-  }, analyses)
+  }, analyses, { info: (o, m) => app.log.info(o, m), error: (o, m) => app.log.error(o, m) })
   app.decorate('drydock', services)
+  // Read by the one JSON body parser (http/auth/read-small-body.ts).
+  app.decorate('jsonBodyLimits', { maxDepth: config.limits.maxJsonDepth, maxValues: config.limits.maxJsonValues })
   installSecurityHeaders(app)
   installErrorHandler(app)
+  // Before any access check or handler: a body must arrive in time, read or not (issue #12).
+  installBodyDeadlines(app, config.limits)
   app.addHook('onRequest', async (request, reply) => {
     reply.header('X-Request-Id', request.id)
   })
@@ -126,13 +154,18 @@ export function buildApp(config: RegistryConfig, deps: AppDeps): FastifyInstance
     app.addHook('onReady', async () => {
       timer = setInterval(() => {
         services.uploads.purgeExpired().then(
-          (n) => n > 0 && app.log.info({ purged: n }, 'purged expired uploads'),
+          (n) => n > 0 && app.log.info({ purged: n }, 'purged expired uploads and upload directories without a session'),
           (err: unknown) => app.log.error({ err }, 'upload purge failed'),
         )
       }, config.uploads.purgeIntervalMs)
       timer.unref()
     })
     app.addHook('onClose', async () => clearInterval(timer))
+    let gc: { stop(): void } | undefined
+    app.addHook('onReady', async () => {
+      gc = scheduleGc(services.gc, (config.gc ?? DEFAULT_GC).intervalMs, app.log)
+    })
+    app.addHook('onClose', async () => gc?.stop())
   }
   return app
 }

@@ -96,4 +96,18 @@ describe('registry server runtime', () => {
       await rm(dir, { recursive: true, force: true })
     }
   })
+
+  it('keeps Node\'s cut for slow request headers (issue #12: slow headers must not hold sockets)', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'drydock-timeouts-'))
+    const server = await startServer(config(dir))
+    try {
+      // Bodies have their own deadlines (http/body-deadlines.ts); headers rely on Node's, which
+      // a Fastify or Node option could silently turn off (0).
+      const t = server.app.server
+      assert.ok(t.headersTimeout > 0 && t.headersTimeout <= 60_000, `headersTimeout ${t.headersTimeout}`)
+    } finally {
+      await server.close()
+      await rm(dir, { recursive: true, force: true })
+    }
+  })
 })

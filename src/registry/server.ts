@@ -9,6 +9,7 @@ import { join, resolve } from 'node:path'
 import type { FastifyInstance } from 'fastify'
 import { buildApp, type AppDeps } from './app.ts'
 import { parseListen, type RegistryConfig } from './config/config.ts'
+import { limitConnectionsPerAddress } from './http/connection-limit.ts'
 import { SqliteStore } from './metadata/sqlite/sqlite-store.ts'
 import { FilesystemDriver } from './storage/filesystem/filesystem-driver.ts'
 
@@ -29,6 +30,7 @@ export interface RunningServer {
 
 export async function startServer(config: RegistryConfig, deps: AppDeps = openDefaultDeps(config)): Promise<RunningServer> {
   const app = buildApp(config, deps)
+  limitConnectionsPerAddress(app.server, config.limits.maxConnectionsPerAddress, app.log)
   const { host, port } = parseListen(config.server.listen)
   const url = await app.listen({ host, port })
   let closing: Promise<void> | undefined

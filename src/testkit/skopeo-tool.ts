@@ -26,6 +26,8 @@ export interface CopyOptions {
   /** `--format`: convert the manifest (`v2s2` = Docker schema 2, `oci`). */
   readonly format?: 'oci' | 'v2s2'
   readonly timeoutMs?: number
+  /** `USER:PASSWORD` for the docker:// side(s) (`--src-creds` / `--dest-creds`). */
+  readonly creds?: string
 }
 
 export async function createSkopeo(): Promise<Skopeo> {
@@ -48,6 +50,8 @@ export async function createSkopeo(): Promise<Skopeo> {
     '--dest-tls-verify=false',
     ...(o.all === true ? ['--all'] : []),
     ...(o.format !== undefined ? ['--format', o.format] : []),
+    ...(o.creds !== undefined && src.startsWith('docker://') ? ['--src-creds', o.creds] : []),
+    ...(o.creds !== undefined && dst.startsWith('docker://') ? ['--dest-creds', o.creds] : []),
     src,
     dst,
   ]

@@ -14,7 +14,8 @@ export type TrustErrorCode =
   | 'IDENTITY_MISMATCH' // the payload names another repository
   | 'UNSIGNED' // no signature at all was found for the digest
   | 'BUNDLE_INVALID' // a Sigstore bundle that does not parse or validate
-  | 'REGISTRY' // the registry refused or failed a request
+  | 'REGISTRY' // the registry failed a request or could not be reached
+  | 'UNAUTHORIZED' // the registry refused our credentials (or needs some and we have none)
   | 'TOO_LARGE' // a manifest, payload or bundle over its size limit
 
 export class TrustError extends Error {

@@ -116,8 +116,8 @@ describe('credentials (inject)', () => {
 })
 
 describe('brute-force protection (inject)', () => {
-  it('backs off exponentially after repeated failures, per user and per address', async (t) => {
-    const fx = await startAuthFixture({ lockoutThreshold: 3 })
+  it('backs off exponentially after repeated failures, per (user, address) and per address over accounts', async (t) => {
+    const fx = await startAuthFixture({ lockoutThreshold: 3, lockoutAccountsPerAddress: 3 })
     t.after(() => fx.close())
     await api(fx.app, admin, 'POST', '/api/v1/users', { name: carol.user, password: carol.secret })
     const bad = { user: 'carol', secret: 'not-the-password' }
@@ -134,7 +134,8 @@ describe('brute-force protection (inject)', () => {
     fx.clock.advance(2100)
     assert.equal((await tokenRequest(fx.app, { user: 'carol', secret: carol.secret })).statusCode, 200)
 
-    // Per address: guesses at many names from one address are slowed down too.
+    // Per address: guesses at many names from one address are slowed down too (the third
+    // distinct account reaches the ceiling of 3).
     for (let i = 0; i < 2; i++) await fx.app.inject({ url: '/token', remoteAddress: '::1', headers: { authorization: `Basic ${Buffer.from(`u${i}:guess-guess`).toString('base64')}` } })
     const third = await fx.app.inject({ url: '/token', remoteAddress: '::1', headers: { authorization: `Basic ${Buffer.from('u9:guess-guess').toString('base64')}` } })
     assert.equal(third.statusCode, 401)

@@ -95,6 +95,19 @@ describe('registry access control (inject)', () => {
     assert.match(String(res.headers['www-authenticate']), /error="insufficient_scope"/)
   })
 
+  it('asks for a new token (401) when the token lacks an action its subject has, e.g. a pull token on an upload', async () => {
+    const pt = await bearer(fx.app, alice, 'repository:acme/app:pull,push')
+    const start = await fx.app.inject({ method: 'POST', url: '/v2/acme/app/blobs/uploads/', headers: { authorization: pt } })
+    assert.equal(start.statusCode, 202)
+    const pullOnly = await bearer(fx.app, alice, 'repository:acme/app:pull')
+    const status = await fx.app.inject({ url: String(start.headers.location), headers: { authorization: pullOnly } })
+    assert.equal(status.statusCode, 401, 'alice may push: her client only asked for too little')
+    assert.match(String(status.headers['www-authenticate']), /scope="repository:acme\/app:pull,push",error="insufficient_scope"/)
+    const del = await fx.app.inject({ method: 'DELETE', url: '/v2/acme/app/manifests/v1', headers: { authorization: pullOnly } })
+    assert.equal(del.statusCode, 403, 'alice may not delete in acme/app: asking again would not help')
+    assert.equal(errorCode(del), 'DENIED')
+  })
+
   it('lets anyone pull a public repository, pull only', async () => {
     await api(fx.app, admin, 'PUT', '/api/v1/visibility', { repository: 'acme/app', public: true })
     const anon = await fx.app.inject({ url: '/v2/acme/app/manifests/v1', headers: { accept: '*/*' } })
@@ -143,6 +156,12 @@ describe('registry access control (inject)', () => {
     assert.ok((await list(alice)).includes('acme/app'))
     assert.ok(!(await list(alice)).includes('bob/tool'))
     assert.equal((await fx.app.inject({ url: '/v2/_catalog' })).statusCode, 401)
+    const t = await bearer(fx.app, bob, 'registry:catalog:*')
+    for (const method of ['DELETE', 'POST', 'PUT'] as const) {
+      const res = await fx.app.inject({ method, url: '/v2/_catalog', headers: { authorization: t } })
+      assert.equal(res.statusCode, 405, `${method} /v2/_catalog is not the catalog`)
+      assert.doesNotMatch(res.body, /repositories/)
+    }
   })
 
   it('refuses Basic credentials over plain HTTP from a remote address', async () => {

@@ -72,16 +72,16 @@ describe('logins with real clients (auth on)', { timeout: 900_000 }, () => {
     await mustCli(['team', 'add-member', 'acme', 'devs', ALICE.user], root)
     await mustCli(['team', 'grant', 'acme', 'devs', 'acme/*', 'write'], root)
     for (const [name, grant] of [['ci', 'acme/*=write'], ['deploy', 'acme/app=read']] as const) {
-      const robot = JSON.parse(await mustCli(['robot', 'create', 'acme', name, '--grant', grant, '--expires', '30d'], root)) as { name: string; secret: string }
+      const robot = JSON.parse(await mustCli(['robot', 'create', 'acme', name, '--grant', grant, '--expires', '30d', '--format', 'json'], root)) as { name: string; secret: string }
       creds[name] = { user: robot.name, secret: robot.secret }
       secrets.push(robot.secret)
     }
     const alice = as(ALICE.user, ALICE.password)
-    const pat = JSON.parse(await mustCli(['token', 'create', '--actions', 'pull', '--targets', 'acme/app', '--expires', '1d'], alice)) as { token: string }
+    const pat = JSON.parse(await mustCli(['token', 'create', '--actions', 'pull', '--targets', 'acme/app', '--expires', '1d', '--format', 'json'], alice)) as { token: string }
     creds['pat'] = { user: ALICE.user, secret: pat.token }
-    const other = JSON.parse(await mustCli(['token', 'create', '--actions', 'pull,push', '--targets', 'alice/*', '--expires', '1d'], alice)) as { id: string; token: string }
+    const other = JSON.parse(await mustCli(['token', 'create', '--actions', 'pull,push', '--targets', 'alice/*', '--expires', '1d', '--format', 'json'], alice)) as { id: string; token: string }
     creds['otherRepoPat'] = { user: ALICE.user, secret: other.token }
-    const revoked = JSON.parse(await mustCli(['token', 'create', '--actions', 'pull', '--targets', '*', '--expires', '1d'], alice)) as { id: string; token: string }
+    const revoked = JSON.parse(await mustCli(['token', 'create', '--actions', 'pull', '--targets', '*', '--expires', '1d', '--format', 'json'], alice)) as { id: string; token: string }
     await mustCli(['token', 'revoke', revoked.id], alice)
     creds['revoked'] = { user: ALICE.user, secret: revoked.token }
     const lp = (await mustCli(['login-password'], alice)).trim()

@@ -38,15 +38,22 @@ export interface ScanServer {
   close(): Promise<void>
 }
 
-/** Starts drydock with scan on push and the advisory DB; `config` is merged into the config file's `scanning`. */
-export async function startScanServer(scanning: Record<string, unknown> = {}, extraArgs: readonly string[] = []): Promise<ScanServer> {
+/**
+ * Starts drydock with scan on push and the advisory DB; `config` is merged into the config file's
+ * `scanning`. `withoutAdvisoryDb` leaves `scanning.advisoryDb` unset (the DB is still built).
+ * Access control is off unless `extraArgs` turns it on (later flags win); `env` is the server's.
+ */
+export async function startScanServer(
+  scanning: Record<string, unknown> = {}, extraArgs: readonly string[] = [],
+  opts: { withoutAdvisoryDb?: boolean; env?: Readonly<Record<string, string>> } = {},
+): Promise<ScanServer> {
   const vulndb = await buildVulndbFixture()
   const dir = await mkdtemp(join(tmpdir(), 'drydock-sop-'))
   const configFile = join(dir, 'config.json')
-  await writeFile(configFile, JSON.stringify({ scanning: { scanOnPush: true, advisoryDb: vulndb.path, ...scanning } }))
+  await writeFile(configFile, JSON.stringify({ scanning: { scanOnPush: true, ...(opts.withoutAdvisoryDb ? {} : { advisoryDb: vulndb.path }), ...scanning } }))
   let drydock: RunningDrydock
   try {
-    drydock = await startDrydock({ args: ['--config', configFile, '--auth', 'off', ...extraArgs] })
+    drydock = await startDrydock({ args: ['--config', configFile, '--auth', 'off', ...extraArgs], ...(opts.env ? { env: opts.env } : {}) })
   } catch (err) {
     vulndb.close()
     await rm(dir, { recursive: true, force: true })

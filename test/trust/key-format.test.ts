@@ -45,7 +45,7 @@ test('key generate: cosign format, decrypts with the password, refused with a wr
   await assert.rejects(decryptPrivateKey(pem, utf8('wrong password')), isCode('KEY_DECRYPT_FAILED'))
 
   // Through the CLI: a wrong password is a usage error with a clear reason, never a crash.
-  const signed = await drydock(['sign', '127.0.0.1:1/x/y:v1', '--key', keys.key], { env: { DRYDOCK_PASSWORD: 'nope' } })
+  const signed = await drydock(['sign', '127.0.0.1:1/x/y:v1', '--key', keys.key], { env: { DRYDOCK_KEY_PASSWORD: 'nope' } })
   assert.equal(signed.code, 2, describe(signed))
   assert.match(signed.stderr, /wrong password or corrupted key file/)
   assert.doesNotMatch(signed.stderr, /nope/)
@@ -108,6 +108,7 @@ test('no password and no terminal: a clear error, not a hang', async () => {
   const keys = await generateKeys(dir.path, 'nopw')
   const env = { ...process.env }
   delete env['DRYDOCK_PASSWORD']
+  delete env['DRYDOCK_KEY_PASSWORD']
   delete env['COSIGN_PASSWORD']
   const res = await new Promise<{ code: number | null; stderr: string }>((resolve, reject) => {
     const child = spawn(NODE_BIN, [join(REPO_ROOT, 'src/cli/main.ts'), 'sign', '127.0.0.1:1/x/y:v1', '--key', keys.key], { env, stdio: ['ignore', 'pipe', 'pipe'] })
@@ -117,5 +118,5 @@ test('no password and no terminal: a clear error, not a hang', async () => {
     child.on('close', (code) => resolve({ code, stderr }))
   })
   assert.equal(res.code, 2)
-  assert.match(res.stderr, /no password: set DRYDOCK_PASSWORD or COSIGN_PASSWORD/)
+  assert.match(res.stderr, /no password: set DRYDOCK_KEY_PASSWORD or COSIGN_PASSWORD/)
 })

@@ -14,7 +14,7 @@ export const PASSWORD = 'correct horse battery staple'
 
 /** Runs `drydock ARGS` with the key password in the environment (never on the command line). */
 export function drydock(args: readonly string[], opts: { cwd?: string; env?: Record<string, string> } = {}): Promise<CliResult> {
-  return runDrydock(args, { env: { COSIGN_PASSWORD: undefined, DRYDOCK_PASSWORD: PASSWORD, ...opts.env }, ...(opts.cwd ? { cwd: opts.cwd } : {}) })
+  return runDrydock(args, { env: { COSIGN_PASSWORD: undefined, DRYDOCK_PASSWORD: undefined, DRYDOCK_KEY_PASSWORD: PASSWORD, ...opts.env }, ...(opts.cwd ? { cwd: opts.cwd } : {}) })
 }
 
 export async function tempDir(prefix: string): Promise<{ path: string; remove(): Promise<void> }> {
@@ -25,7 +25,7 @@ export async function tempDir(prefix: string): Promise<{ path: string; remove():
 /** `drydock key generate --output-key-prefix DIR/NAME`; returns the two paths. */
 export async function generateKeys(dir: string, name: string, password = PASSWORD): Promise<{ key: string; pub: string }> {
   const prefix = join(dir, name)
-  const res = await drydock(['key', 'generate', '--output-key-prefix', prefix], { env: { DRYDOCK_PASSWORD: password } })
+  const res = await drydock(['key', 'generate', '--output-key-prefix', prefix], { env: { DRYDOCK_KEY_PASSWORD: password } })
   if (res.code !== 0) throw new Error(`key generate failed (${res.code}): ${res.stderr}`)
   return { key: `${prefix}.key`, pub: `${prefix}.pub` }
 }

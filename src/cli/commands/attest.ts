@@ -3,6 +3,7 @@
 import { readFile, stat } from 'node:fs/promises'
 import { EXIT, UsageError } from '../exit-codes.ts'
 import { parseCommandArgs } from '../args.ts'
+import { CREDENTIAL_OPTIONS, CREDENTIALS_HELP } from '../credentials/resolve-credentials.ts'
 
 const HELP = `Usage: drydock attest IMAGE --key cosign.key --type cyclonedx|vuln --predicate FILE [--insecure]
 
@@ -10,11 +11,12 @@ Signs an in-toto Statement v1 (subject: the image digest; predicate: FILE, JSON)
 envelope inside a Sigstore bundle, attached to the image as an OCI referrer.
   cyclonedx  predicateType https://cyclonedx.org/bom
   vuln       predicateType https://cosign.sigstore.dev/attestation/vuln/v1
-Password: DRYDOCK_PASSWORD or COSIGN_PASSWORD, else asked on the terminal.
-`
+Key password: DRYDOCK_KEY_PASSWORD or COSIGN_PASSWORD, else asked on the terminal.
+Registry: --username NAME with --password-stdin, or as below.
+${CREDENTIALS_HELP}`
 
 export async function run(argv: readonly string[]): Promise<number> {
-  const { values, positionals } = parseCommandArgs(argv, { key: { type: 'string' }, type: { type: 'string' }, predicate: { type: 'string' }, insecure: { type: 'boolean' } }, HELP)
+  const { values, positionals } = parseCommandArgs(argv, { key: { type: 'string' }, type: { type: 'string' }, predicate: { type: 'string' }, insecure: { type: 'boolean' }, ...CREDENTIAL_OPTIONS }, HELP)
   if (!values.key || !values.type || !values.predicate) throw new UsageError(`--key, --type and --predicate are required\n\n${HELP}`)
   const { PREDICATE_TYPES, isPredicateKind, MAX_STATEMENT_BYTES } = await import('../../trust/payload/in-toto-statement.ts')
   if (!isPredicateKind(values.type)) throw new UsageError(`--type must be one of ${Object.keys(PREDICATE_TYPES).join(', ')}`)
@@ -34,7 +36,7 @@ export async function run(argv: readonly string[]): Promise<number> {
   return support.withTrustErrors(async () => {
     const { attestImage } = await import('../../trust/sign/attest-image.ts')
     const key = await support.privateKeyFrom(keyPath)
-    const res = await attestImage({ client: support.clientFor(image, values.insecure === true), image, key, predicateType, predicate })
+    const res = await attestImage({ client: await support.clientFor(image, values.insecure === true, values), image, key, predicateType, predicate })
     process.stdout.write(`Attested ${image.registry}/${image.repository}@${res.digest}\n  predicate: ${predicateType}\n  referrer:  ${res.artifactDigest}\n  key:       ${res.keyId}\n`)
     return EXIT.ok
   })

@@ -6,8 +6,9 @@ import { parseCommandArgs } from '../args.ts'
 const HELP = `Usage: drydock key generate [--output-key-prefix PREFIX] [--force]
 
 Writes PREFIX.key (cosign "ENCRYPTED SIGSTORE PRIVATE KEY", mode 0600) and PREFIX.pub
-(PEM public key). PREFIX defaults to "cosign". The password comes from DRYDOCK_PASSWORD or
+(PEM public key). PREFIX defaults to "cosign". The password comes from DRYDOCK_KEY_PASSWORD or
 COSIGN_PASSWORD, or is asked for on the terminal; it is never a command-line argument.
+(DRYDOCK_PASSWORD is the registry password and is not read here.)
 
 Options:
   --output-key-prefix PREFIX   file name prefix (default cosign)

@@ -1,49 +1,48 @@
 /**
  * What the access-control commands (user, org, team, robot, token, login-password, audit) share:
- * where the registry is and who we are, and a small JSON client for its management API
- * (/api/v1, docs/api.md). Credentials come from flags or the environment, never from argv
- * for secrets: DRYDOCK_PASSWORD or DRYDOCK_TOKEN, or `--password-stdin`.
+ * where the registry is, who we are (the one credential resolver, README "Credentials"), a small
+ * JSON client for the management API (/api/v1, docs/api.md), and the output: a table by
+ * default, JSON with `--format json`.
  *   --registry URL   [DRYDOCK_REGISTRY]   e.g. https://registry.example.com
- *   --username NAME  [DRYDOCK_USERNAME]
  */
 import { EXIT, ExitError, UsageError } from '../exit-codes.ts'
+import { apiAuthorization, CREDENTIAL_OPTIONS, CREDENTIALS_HELP, resolveCredential } from '../credentials/resolve-credentials.ts'
+import { answerTable } from '../output/table.ts'
 
 export interface Connection {
   readonly registry: string
   readonly authorization: string
+  /** Where the credentials came from (for messages; never the secret). */
+  readonly source: string
 }
 
-export const CONNECTION_HELP = `Connection (environment variable in brackets):
+export const CONNECTION_HELP = `Connection:
   --registry URL       the Drydock server [DRYDOCK_REGISTRY]
-  --username NAME      your user name [DRYDOCK_USERNAME]
-  --password-stdin     read the password (or a token) from standard input
-  Secrets come from DRYDOCK_PASSWORD, DRYDOCK_TOKEN (a personal access token) or --password-stdin.
-`
+  --format FORMAT      table (default) or json
+${CREDENTIALS_HELP}`
 
 export const CONNECTION_OPTIONS = {
   registry: { type: 'string' },
-  username: { type: 'string' },
-  'password-stdin': { type: 'boolean' },
+  format: { type: 'string' },
+  ...CREDENTIAL_OPTIONS,
 } as const
-
-export async function readStdin(limit = 4096): Promise<string> {
-  let data = ''
-  for await (const chunk of process.stdin) {
-    data += String(chunk)
-    if (data.length > limit) throw new UsageError('standard input too large for a secret')
-  }
-  return data.replace(/\r?\n$/, '')
-}
 
 export async function connect(values: { registry?: string | undefined; username?: string | undefined; 'password-stdin'?: boolean | undefined }, env = process.env): Promise<Connection> {
   const registry = (values.registry ?? env['DRYDOCK_REGISTRY'] ?? '').replace(/\/+$/, '')
   if (!/^https?:\/\/[^/]+$/.test(registry)) throw new UsageError('--registry URL (or DRYDOCK_REGISTRY) is required, e.g. https://registry.example.com')
-  const username = values.username ?? env['DRYDOCK_USERNAME']
-  const secret = values['password-stdin'] ? await readStdin() : env['DRYDOCK_PASSWORD'] ?? env['DRYDOCK_TOKEN']
-  if (!secret) throw new UsageError('no credentials: set DRYDOCK_PASSWORD or DRYDOCK_TOKEN, or use --password-stdin')
-  if (username) return { registry, authorization: `Basic ${Buffer.from(`${username}:${secret}`).toString('base64')}` }
-  if (env['DRYDOCK_TOKEN'] !== undefined || /^dd[pl]_/.test(secret)) return { registry, authorization: `Bearer ${secret}` }
-  throw new UsageError('--username (or DRYDOCK_USERNAME) is required with a password')
+  const host = new URL(registry).host
+  const credential = await resolveCredential(host, values, env, { registryNamedByUrl: true })
+  if (!credential) {
+    throw new ExitError(`no credentials for ${host}: run 'drydock login ${host}', or set DRYDOCK_USERNAME and DRYDOCK_PASSWORD (or DRYDOCK_TOKEN)`, EXIT.unauthorized)
+  }
+  return { registry, authorization: apiAuthorization(credential), source: credential.source }
+}
+
+/** A failed API answer's exit code: refused credentials 4, server failure 3, anything else the caller's input (2). */
+export function exitCodeOfStatus(status: number): number {
+  if (status === 401 || status === 403 || status === 429) return EXIT.unauthorized
+  if (status >= 500) return EXIT.unreachable
+  return EXIT.usage
 }
 
 /** Calls the API; resolves with the parsed JSON (or raw text for non-JSON answers). */
@@ -67,14 +66,24 @@ export async function call<T = Record<string, unknown>>(c: Connection, method: s
     } catch {
       // not an error envelope: show the raw text
     }
-    throw new ExitError(`${method} ${path} failed (${res.status}): ${message}`, res.status === 400 ? EXIT.usage : EXIT.violation)
+    const refused = res.status === 401 || res.status === 403 ? ` (credentials from ${c.source})` : ''
+    throw new ExitError(`${method} ${path} failed (${res.status}): ${message}${refused}`, exitCodeOfStatus(res.status))
   }
   if (text === '') return {} as T
   return (res.headers.get('content-type')?.includes('application/json') ? JSON.parse(text) : text) as T
 }
 
-export function print(value: unknown): void {
-  process.stdout.write(typeof value === 'string' ? value : `${JSON.stringify(value, null, 2)}\n`)
+/** `--format`: table (default) or json; `extra` adds a command's own formats (audit's jsonl). */
+export function outputFormat(raw: string | undefined, extra: readonly string[] = []): string {
+  const format = raw ?? 'table'
+  const known = ['table', 'json', ...extra]
+  if (!known.includes(format)) throw new UsageError(`--format must be ${known.join(', ')}`)
+  return format
+}
+
+export function print(value: unknown, format = 'table'): void {
+  if (format === 'table') process.stdout.write(answerTable(value))
+  else process.stdout.write(typeof value === 'string' ? value : `${JSON.stringify(value, null, 2)}\n`)
 }
 
 /** `30d`, `12h`, `90m` → seconds. */

@@ -2,7 +2,7 @@
 // machines. The secret is printed once, on creation.
 import { parseCommandArgs } from '../args.ts'
 import { EXIT, UsageError } from '../exit-codes.ts'
-import { call, connect, CONNECTION_HELP, CONNECTION_OPTIONS, parseExpiresIn, print } from './management-client.ts'
+import { call, connect, CONNECTION_HELP, CONNECTION_OPTIONS, outputFormat, parseExpiresIn, print } from './management-client.ts'
 
 const USAGE = `Usage:
   drydock robot create ORG NAME --grant TARGET=ROLE [--grant …] [--expires 90d]
@@ -20,6 +20,7 @@ export async function run(argv: readonly string[]): Promise<number> {
     process.stdout.write(USAGE)
     return EXIT.usage
   }
+  const format = outputFormat(values.format)
   if (!org) throw new UsageError(`ORG is required\n\n${USAGE}`)
   const base = `/api/v1/orgs/${encodeURIComponent(org)}/robots`
   if (sub === 'create' && name) {
@@ -30,8 +31,8 @@ export async function run(argv: readonly string[]): Promise<number> {
     })
     if (grants.length === 0) throw new UsageError('at least one --grant is required')
     const expiresIn = parseExpiresIn(values.expires)
-    print(await call(await connect(values), 'POST', base, { name, grants, ...(expiresIn ? { expiresIn } : {}) }))
-  } else if (sub === 'list') print(await call(await connect(values), 'GET', base))
+    print(await call(await connect(values), 'POST', base, { name, grants, ...(expiresIn ? { expiresIn } : {}) }), format)
+  } else if (sub === 'list') print(await call(await connect(values), 'GET', base), format)
   else if (sub === 'delete' && name) await call(await connect(values), 'DELETE', `${base}/${encodeURIComponent(name)}`)
   else throw new UsageError(`bad arguments\n\n${USAGE}`)
   return EXIT.ok

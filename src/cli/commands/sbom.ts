@@ -4,7 +4,8 @@ import { randomUUID } from 'node:crypto'
 import { parseCommandArgs } from '../args.ts'
 import { defaultCacheDir } from '../cache-paths.ts'
 import { EXIT, UsageError } from '../exit-codes.ts'
-import { imageErrorToExit } from '../image-error-exit.ts'
+import { CREDENTIAL_OPTIONS, CREDENTIALS_HELP } from '../credentials/resolve-credentials.ts'
+import { imageCredentials, imageErrorToExit } from '../image-error-exit.ts'
 import { progressBar } from '../output/progress-bar.ts'
 import { writeReport } from '../write-report.ts'
 import { TOOL_NAME, TOOL_VERSION } from '../tool-info.ts'
@@ -20,6 +21,13 @@ Options:
   --output FILE       write to FILE instead of stdout
   --platform OS/ARCH  image of a multi-platform index (default: this host's)
   --cache-dir DIR     layer cache directory (default $DRYDOCK_CACHE_DIR or ~/.cache/drydock)
+  --insecure          allow plain http to a non-loopback registry
+  --username NAME     registry user name (with --password-stdin)
+  --password-stdin    read the registry password or token from standard input
+
+${CREDENTIALS_HELP}
+Exit codes: 0 ok, 2 usage error, 3 registry unreachable or failed, 4 credentials refused or
+missing, 70 internal error.
 `
 
 const OPTIONS = {
@@ -27,6 +35,8 @@ const OPTIONS = {
   output: { type: 'string' },
   platform: { type: 'string' },
   'cache-dir': { type: 'string' },
+  insecure: { type: 'boolean' },
+  ...CREDENTIAL_OPTIONS,
 } as const
 
 export async function run(argv: readonly string[]): Promise<number> {
@@ -40,10 +50,11 @@ export async function run(argv: readonly string[]): Promise<number> {
   const { builtinAnalyzers } = await import('../../scanner/analyzers/builtin.ts')
   const { reportImageOf } = await import('../../scanner/scan/build-report.ts')
   const { sbomInputOf } = await import('../../scanner/report/cyclonedx-formatter.ts')
+  const { credentials, source: credentialSource, registry } = await imageCredentials(ref, v)
   const progress = progressBar()
   let text: string
   try {
-    const source = await parseImageSource(ref)
+    const source = await parseImageSource(ref, { ...(credentials ? { credentials } : {}), ...(v.insecure === true ? { insecure: true } : {}) })
     try {
       const inv = await analyzeImage(source, {
         analyzers: builtinAnalyzers,
@@ -77,7 +88,7 @@ export async function run(argv: readonly string[]): Promise<number> {
     }
   } catch (err) {
     progress.finish()
-    throw imageErrorToExit(err)
+    throw imageErrorToExit(err, credentialSource, registry)
   }
   await writeReport(text, v.output)
   return EXIT.ok

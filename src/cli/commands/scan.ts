@@ -6,7 +6,8 @@
 import { parseCommandArgs, splitList } from '../args.ts'
 import { dbFile, defaultCacheDir } from '../cache-paths.ts'
 import { ExitError, UsageError } from '../exit-codes.ts'
-import { imageErrorToExit, isRemoteReference } from '../image-error-exit.ts'
+import { CREDENTIAL_OPTIONS, CREDENTIALS_HELP } from '../credentials/resolve-credentials.ts'
+import { imageCredentials, imageErrorToExit, isRemoteReference } from '../image-error-exit.ts'
 import { DEFAULT_MAX_DB_AGE_DAYS, openAdvisoryDb } from '../open-advisory-db.ts'
 import { progressBar } from '../output/progress-bar.ts'
 import { writeReport } from '../write-report.ts'
@@ -41,12 +42,19 @@ Options:
   --cache-dir DIR        layer cache directory (default $DRYDOCK_CACHE_DIR or ~/.cache/drydock)
   --max-db-age DAYS      warn when the advisory data is older (default ${DEFAULT_MAX_DB_AGE_DAYS})
   --offline              never use the network (registry images are refused)
+  --insecure             allow plain http to a non-loopback registry (loopback hosts fall
+                         back to http without it)
   --from-registry URL    read the result the Drydock registry at URL stored on push instead of
-                         scanning here (IMAGE is REPO[:TAG|@DIGEST]; token in DRYDOCK_TOKEN)
+                         scanning here (IMAGE is REPO[:TAG|@DIGEST])
   --wait SECONDS         with --from-registry: how long to wait for a pending scan (default 300)
+  --username NAME        registry user name (with --password-stdin)
+  --password-stdin       read the registry password or token from standard input
 
+${CREDENTIALS_HELP}
 Exit codes: 0 ok, N (--exit-code) findings remain, 2 usage error or missing DB,
-3 registry unreachable, 70 internal error.
+3 registry unreachable or failed (also a failed server-side scan, or one that could not
+check a wanted scanner: vulnerabilities without an advisory DB), 4 credentials refused
+or missing, 70 internal error.
 `
 
 const OPTIONS = {
@@ -68,6 +76,8 @@ const OPTIONS = {
   offline: { type: 'boolean' },
   'from-registry': { type: 'string' },
   wait: { type: 'string' },
+  insecure: { type: 'boolean' },
+  ...CREDENTIAL_OPTIONS,
 } as const
 
 function intOption(raw: string | undefined, name: string, fallback: number, max: number): number {
@@ -103,16 +113,16 @@ export async function run(argv: readonly string[]): Promise<number> {
   const now = new Date()
   if (v['from-registry'] !== undefined) {
     const { fetchStoredScan } = await import('../stored-scan.ts')
-    const token = process.env['DRYDOCK_TOKEN']
     const stored = await fetchStoredScan(v['from-registry'], ref, {
       ...(v.platform !== undefined ? { platform: v.platform } : {}),
-      ...(token ? { token } : {}),
+      credentialFlags: v,
       waitMs: intOption(v.wait, 'wait', 300, 86_400) * 1000,
       policy: { severities, ignoreUnfixed: v['ignore-unfixed'] === true, exitCode, ignoreRules, vex, now },
       scanners,
       ...(secretConfig ? { secretConfig } : {}),
     })
     await writeReport(formatter.format(stored.report, { now, color: v.output === undefined && process.stdout.isTTY === true && process.env['NO_COLOR'] === undefined }), v.output)
+    for (const m of stored.notChecked) process.stderr.write(`drydock: ${m}\n`)
     return stored.exitCode
   }
   const { provider, staleWarning } = scanners.includes('vuln') ? openAdvisoryDb(dbFile(v.db), maxAge, now) : { provider: undefined, staleWarning: undefined }
@@ -122,9 +132,10 @@ export async function run(argv: readonly string[]): Promise<number> {
   const { FsLayerCache } = await import('../../scanner/cache/fs-layer-cache.ts')
   const { builtinAnalyzers } = await import('../../scanner/analyzers/builtin.ts')
   const { scanImage } = await import('../../scanner/scan/scan-image.ts')
+  const { credentials, source: credentialSource, registry } = await imageCredentials(ref, v)
   const progress = progressBar()
   try {
-    const source = await parseImageSource(ref)
+    const source = await parseImageSource(ref, { ...(credentials ? { credentials } : {}), ...(v.insecure === true ? { insecure: true } : {}) })
     try {
       const cache = new FsLayerCache(v['cache-dir'] ?? defaultCacheDir())
       const result = await scanImage({
@@ -137,6 +148,7 @@ export async function run(argv: readonly string[]): Promise<number> {
         }),
         ...(provider ? { provider } : {}),
         scanners,
+        source,
         ...(compliance ? { compliance: { allowedBases: splitList(v['allowed-bases']) } } : {}),
         policy: { severities, ignoreUnfixed: v['ignore-unfixed'] === true, exitCode, ignoreRules, vex },
         meta: { toolName: TOOL_NAME, toolVersion: TOOL_VERSION, now },
@@ -154,7 +166,7 @@ export async function run(argv: readonly string[]): Promise<number> {
     }
   } catch (err) {
     progress.finish()
-    throw imageErrorToExit(err)
+    throw imageErrorToExit(err, credentialSource, registry)
   } finally {
     provider?.close()
   }

@@ -1,6 +1,7 @@
 // `drydock sign IMAGE --key FILE`: signs the image's manifest DIGEST (a tag is resolved once).
 import { EXIT, UsageError } from '../exit-codes.ts'
 import { parseCommandArgs } from '../args.ts'
+import { CREDENTIAL_OPTIONS, CREDENTIALS_HELP } from '../credentials/resolve-credentials.ts'
 
 const HELP = `Usage: drydock sign IMAGE --key cosign.key [options]
 
@@ -15,8 +16,10 @@ Options:
                           API it is listed in the sha256-<hex> referrers tag index)
   -a, --annotation K=V    add an annotation to the signed payload (repeatable)
   --insecure              allow plain http to a non-loopback registry
-Password: DRYDOCK_PASSWORD or COSIGN_PASSWORD, else asked on the terminal.
-`
+  --username NAME         registry user name (with --password-stdin)
+  --password-stdin        read the registry password or token from standard input
+Key password: DRYDOCK_KEY_PASSWORD or COSIGN_PASSWORD, else asked on the terminal.
+${CREDENTIALS_HELP}`
 
 export async function run(argv: readonly string[]): Promise<number> {
   const { values, positionals } = parseCommandArgs(argv, {
@@ -25,6 +28,7 @@ export async function run(argv: readonly string[]): Promise<number> {
     'referrer-form': { type: 'boolean' },
     annotation: { type: 'string', short: 'a', multiple: true },
     insecure: { type: 'boolean' },
+    ...CREDENTIAL_OPTIONS,
   }, HELP)
   if (!values.key) throw new UsageError(`--key is required\n\n${HELP}`)
   if (values['tag-form'] && values['referrer-form']) throw new UsageError('--tag-form and --referrer-form exclude each other')
@@ -41,7 +45,7 @@ export async function run(argv: readonly string[]): Promise<number> {
     const { signImage } = await import('../../trust/sign/sign-image.ts')
     const key = await support.privateKeyFrom(keyPath)
     const form = values['tag-form'] ? 'tag' : values['referrer-form'] ? 'referrer' : 'auto'
-    const res = await signImage({ client: support.clientFor(image, values.insecure === true), image, key, form, annotations })
+    const res = await signImage({ client: await support.clientFor(image, values.insecure === true, values), image, key, form, annotations })
     process.stdout.write(`Signed ${image.registry}/${image.repository}@${res.digest}\n  form: ${res.form === 'tag' ? 'tag (cosign .sig layout)' : `referrer (${res.artifactDigest})`}\n  key:  ${res.keyId}\n`)
     return EXIT.ok
   })

@@ -2,7 +2,7 @@
 // roles (read, write, admin) on `org/*` or `org/repo`.
 import { parseCommandArgs } from '../args.ts'
 import { EXIT, UsageError } from '../exit-codes.ts'
-import { call, connect, CONNECTION_HELP, CONNECTION_OPTIONS, print } from './management-client.ts'
+import { call, connect, CONNECTION_HELP, CONNECTION_OPTIONS, outputFormat, print } from './management-client.ts'
 
 const USAGE = `Usage:
   drydock team create ORG TEAM
@@ -19,12 +19,13 @@ export async function run(argv: readonly string[]): Promise<number> {
     process.stdout.write(USAGE)
     return EXIT.usage
   }
+  const format = outputFormat(values.format)
   if (!org || !team) throw new UsageError(`ORG and TEAM are required\n\n${USAGE}`)
   const c = await connect(values)
   const base = `/api/v1/orgs/${encodeURIComponent(org)}/teams`
   const teamUrl = `${base}/${encodeURIComponent(team)}`
-  if (sub === 'create') print(await call(c, 'POST', base, { name: team }))
-  else if (sub === 'show') print(await call(c, 'GET', teamUrl))
+  if (sub === 'create') print(await call(c, 'POST', base, { name: team }), format)
+  else if (sub === 'show') print(await call(c, 'GET', teamUrl), format)
   else if (sub === 'add-member' && arg) await call(c, 'PUT', `${teamUrl}/members/${encodeURIComponent(arg)}`)
   else if (sub === 'remove-member' && arg) await call(c, 'DELETE', `${teamUrl}/members/${encodeURIComponent(arg)}`)
   else if (sub === 'grant' && arg && role) await call(c, 'PUT', `${teamUrl}/grants`, { target: arg, role })

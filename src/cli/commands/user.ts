@@ -2,7 +2,9 @@
 // admin straight into a data dir (`user create NAME --admin --data DIR`) before the server runs.
 import { parseCommandArgs } from '../args.ts'
 import { EXIT, UsageError } from '../exit-codes.ts'
-import { call, connect, CONNECTION_HELP, CONNECTION_OPTIONS, print, readStdin } from './management-client.ts'
+import { promptHidden } from '../prompt-hidden.ts'
+import { readStdinSecret } from '../credentials/resolve-credentials.ts'
+import { call, connect, CONNECTION_HELP, CONNECTION_OPTIONS, outputFormat, print } from './management-client.ts'
 
 const USAGE = `Usage:
   drydock user create NAME [--admin] [--new-password-stdin]
@@ -14,60 +16,10 @@ const USAGE = `Usage:
 The new password is read from standard input (--new-password-stdin) or, on a terminal, prompted.
 ${CONNECTION_HELP}`
 
-/**
- * Reads one line from the terminal in raw mode, so the typed password is never echoed.
- * Listens with on('data') instead of `for await`: leaving a for-await loop destroys stdin, and
- * the second prompt ("Repeat password") would then fail. Keys typed ahead of the next prompt
- * are kept for it.
- */
-let typedAhead = ''
-
-async function promptHidden(question: string): Promise<string> {
-  const stdin = process.stdin
-  if (!stdin.isTTY) throw new UsageError('no terminal to prompt on: use --new-password-stdin')
-  // Raw mode first: keys typed as soon as the prompt shows must not be echoed.
-  stdin.setRawMode(true)
-  stdin.setEncoding('utf8')
-  process.stderr.write(question)
-  try {
-    return await new Promise<string>((resolve, reject) => {
-      let pw = ''
-      const finish = (err?: Error): void => {
-        stdin.off('data', onData)
-        stdin.off('end', onEnd)
-        stdin.pause()
-        if (err) reject(err)
-        else resolve(pw)
-      }
-      const onData = (chunk: string): void => {
-        for (let i = 0; i < chunk.length; i++) {
-          const ch = chunk[i] as string
-          if (ch === '\r' || ch === '\n') {
-            typedAhead = chunk.slice(i + 1).replace(/^\n/, '')
-            return finish()
-          }
-          if (ch === '\u0003') return finish(new UsageError('cancelled'))
-          pw = ch === '\u007f' || ch === '\b' ? pw.slice(0, -1) : pw + ch
-        }
-      }
-      const onEnd = (): void => finish()
-      stdin.on('data', onData)
-      stdin.once('end', onEnd)
-      const pending = typedAhead
-      typedAhead = ''
-      if (pending !== '') onData(pending)
-      if (stdin.listenerCount('data') > 0) stdin.resume()
-    })
-  } finally {
-    stdin.setRawMode(false)
-    process.stderr.write('\n')
-  }
-}
-
 async function newPassword(fromStdin: boolean | undefined): Promise<string> {
-  if (fromStdin) return readStdin()
-  const a = await promptHidden('New password: ')
-  if (a !== (await promptHidden('Repeat password: '))) throw new UsageError('the passwords do not match')
+  if (fromStdin) return readStdinSecret()
+  const a = await promptHidden('New password: ', 'use --new-password-stdin')
+  if (a !== (await promptHidden('Repeat password: ', 'use --new-password-stdin'))) throw new UsageError('the passwords do not match')
   return a
 }
 
@@ -76,6 +28,11 @@ async function bootstrap(dataDir: string, name: string, password: string): Promi
   const { SqliteStore } = await import('../../registry/metadata/sqlite/sqlite-store.ts')
   const { hashPassword } = await import('../../registry/auth/password-hasher.ts')
   if (password.length < 12) throw new UsageError('password must have at least 12 characters')
+  // A missing data dir is most likely a typo: creating a new, empty registry there would hide it.
+  const { existsSync, statSync } = await import('node:fs')
+  if (!existsSync(dataDir) || !statSync(dataDir).isDirectory()) {
+    throw new UsageError(`data directory ${dataDir} does not exist (give the --data of the registry, or start it once with that --data to create it)`)
+  }
   const store = new SqliteStore(join(dataDir, 'metadata.db'))
   try {
     const created = await store.auth.users.create({ name, passwordHash: await hashPassword(password), admin: true, createdAt: new Date() })
@@ -93,6 +50,7 @@ export async function run(argv: readonly string[]): Promise<number> {
     ...CONNECTION_OPTIONS, admin: { type: 'boolean' }, data: { type: 'string' }, 'new-password-stdin': { type: 'boolean' },
   }, USAGE)
   const [sub, name] = positionals
+  const format = outputFormat(values.format)
   if (sub === undefined) {
     process.stdout.write(USAGE)
     return EXIT.usage
@@ -109,11 +67,11 @@ export async function run(argv: readonly string[]): Promise<number> {
     case 'create': {
       const user = needName()
       const password = await newPassword(values['new-password-stdin'])
-      print(await call(await connect(values), 'POST', '/api/v1/users', { name: user, password, admin: values.admin === true }))
+      print(await call(await connect(values), 'POST', '/api/v1/users', { name: user, password, admin: values.admin === true }), format)
       return EXIT.ok
     }
     case 'list':
-      print(await call(await connect(values), 'GET', '/api/v1/users'))
+      print(await call(await connect(values), 'GET', '/api/v1/users'), format)
       return EXIT.ok
     case 'delete':
       await call(await connect(values), 'DELETE', `/api/v1/users/${encodeURIComponent(needName())}`)

@@ -40,7 +40,10 @@ export class AuthService {
     this.#clock = clock
     this.keys = new KeyRing(repos.keys, clock, config.tokenTtlMs)
     this.refreshTokens = new RefreshTokens(repos, clock)
-    this.#authenticator = new Authenticator(repos, clock, new LoginThrottle(clock, config.lockoutThreshold, repos.loginFailures))
+    this.#authenticator = new Authenticator(repos, clock, new LoginThrottle(clock, {
+      perAccountAndAddress: config.lockoutThreshold,
+      accountsPerAddress: config.lockoutAccountsPerAddress,
+    }, repos.loginFailures))
     this.permissions = {
       grantsOfUser: (user) => repos.orgs.grantsOfUser(user),
       isPublic: (repo) => repos.publicRepos.isPublic(repo),

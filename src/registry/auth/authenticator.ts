@@ -36,10 +36,10 @@ export class Authenticator {
 
   /** Resolves with the principal, or rejects with UNAUTHORIZED (401) or TOOMANYREQUESTS (429). */
   async login(username: string, secret: string, ctx: LoginContext): Promise<Principal> {
-    const keys = [`user:${username.slice(0, MAX_NAME)}`, `addr:${ctx.address}`]
+    const account = username.slice(0, MAX_NAME)
     const audit = (action: string, detail: Record<string, unknown>) =>
-      this.#repos.audit.append({ at: this.#clock.now(), actor: username.slice(0, MAX_NAME), action, address: ctx.address, detail: { via: ctx.via, ...detail } })
-    const wait = await this.#throttle.retryAfter(keys)
+      this.#repos.audit.append({ at: this.#clock.now(), actor: account, action, address: ctx.address, detail: { via: ctx.via, ...detail } })
+    const wait = await this.#throttle.retryAfter(account, ctx.address)
     if (wait > 0) {
       await audit('login.throttled', { retryAfterMs: wait })
       throw new RegistryError('TOOMANYREQUESTS', 'too many failed logins; try again later', {
@@ -49,13 +49,11 @@ export class Authenticator {
     const outcome = await this.#check(username, secret)
     if ('failure' in outcome) {
       // A correct secret that has expired or been revoked is not a guess: it does not count.
-      if (outcome.message === undefined) await this.#throttle.failed(keys)
+      if (outcome.message === undefined) await this.#throttle.failed(account, ctx.address)
       await audit('login.failure', { reason: outcome.failure })
       throw new RegistryError('UNAUTHORIZED', outcome.message ?? 'invalid username or password')
     }
-    // Only the user's counter resets: a valid account of one's own must not clear the
-    // address counter between guesses at someone else's password.
-    await this.#throttle.succeeded(keys.slice(0, 1))
+    await this.#throttle.succeeded(account, ctx.address)
     await audit('login.success', { credential: outcome.credential })
     return outcome.principal
   }

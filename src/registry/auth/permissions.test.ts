@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import { it } from 'node:test'
 import type { GrantRecord } from '../metadata/auth-store.ts'
-import { allowedActions, canManageNamespace, targetMatches } from './permissions.ts'
+import { allowedActions, mayManage, targetMatches, tokenAllows } from './permissions.ts'
 import type { Principal } from './principal.ts'
 
 const grants: Record<string, GrantRecord[]> = {
@@ -35,10 +35,41 @@ it('resolves roles, own namespaces, admins, robots, public repos and token limit
   assert.deepEqual(await allowedActions(limited, 'pub/lic', src), ['pull'], 'public stays public')
 })
 
-it('lets admins, namespace owners and org admins manage a namespace; tokens need admin', async () => {
-  assert.equal(await canManageNamespace(user('bob'), 'acme', src), true)
-  assert.equal(await canManageNamespace(user('ann'), 'acme', src), false)
-  assert.equal(await canManageNamespace(user('ann'), 'ann', src), true)
-  assert.equal(await canManageNamespace(user('bob', { token: { id: 't', actions: ['pull', 'push'], targets: ['*'] } }), 'acme', src), false)
-  assert.equal(await canManageNamespace({ kind: 'anonymous' }, 'acme', src), false)
+it('cuts by a token only: its actions and a target covering the resource (`*` covers all, `org/*` the namespace)', () => {
+  const t = { id: 't', actions: ['admin' as const], targets: ['acme/app'] }
+  assert.equal(tokenAllows(undefined, 'admin', '*'), true)
+  assert.equal(tokenAllows(t, 'admin', 'acme/app'), true)
+  assert.equal(tokenAllows(t, 'admin', 'acme/*'), false, 'one repository does not cover the namespace')
+  assert.equal(tokenAllows(t, 'pull', 'acme/app'), false)
+  assert.equal(tokenAllows({ ...t, targets: ['acme/*'] }, 'admin', 'acme/*'), true)
+  assert.equal(tokenAllows({ ...t, targets: ['acme/*'] }, 'admin', '*'), false)
+})
+
+it('lets admins, namespace owners and org admins manage a namespace, through a token only within its limits', async () => {
+  const acme = { kind: 'namespace', org: 'acme' } as const
+  assert.equal(await mayManage(user('bob'), acme, src), true)
+  assert.equal(await mayManage(user('ann'), acme, src), false)
+  assert.equal(await mayManage(user('ann'), { kind: 'namespace', org: 'ann' }, src), true)
+  assert.equal(await mayManage(user('bob', { token: { id: 't', actions: ['pull', 'push'], targets: ['*'] } }), acme, src), false)
+  assert.equal(await mayManage(user('bob', { token: { id: 't', actions: ['admin'], targets: ['acme/app'] } }), acme, src), false)
+  assert.equal(await mayManage(user('bob', { token: { id: 't', actions: ['admin'], targets: ['acme/*'] } }), acme, src), true)
+  const handsOut = { ...acme, grants: [{ target: 'acme/*', role: 'write' as const }] }
+  assert.equal(await mayManage(user('bob', { token: { id: 't', actions: ['admin'], targets: ['acme/*'] } }), handsOut, src), false, 'cannot hand out push it lacks')
+  assert.equal(await mayManage(user('bob', { token: { id: 't', actions: ['admin', 'pull', 'push'], targets: ['*'] } }), handsOut, src), true)
+  assert.equal(await mayManage({ kind: 'anonymous' }, acme, src), false)
+  assert.equal(await mayManage({ kind: 'robot', name: 'robot$acme+x', org: 'acme', grants: [{ target: 'acme/*', role: 'admin' }] }, acme, src), false)
+})
+
+it('keeps server-wide calls for admins with an unrestricted admin token, tokens for their owner, credentials for the password', async () => {
+  const root = (token?: { actions: ('pull' | 'admin')[]; targets: string[] }) => user('zed', { admin: true, ...(token ? { token: { id: 't', ...token } } : {}) })
+  assert.equal(await mayManage(root(), { kind: 'server' }, src), true)
+  assert.equal(await mayManage(root({ actions: ['admin'], targets: ['*'] }), { kind: 'server' }, src), true)
+  assert.equal(await mayManage(root({ actions: ['admin'], targets: ['acme/*'] }), { kind: 'server' }, src), false)
+  assert.equal(await mayManage(user('ann'), { kind: 'server' }, src), false)
+  const pullOnly = user('ann', { token: { id: 'self', actions: ['pull'], targets: ['*'] } })
+  assert.equal(await mayManage(pullOnly, { kind: 'tokens', owner: 'ann', id: 'other' }, src), false)
+  assert.equal(await mayManage(pullOnly, { kind: 'tokens', owner: 'ann', id: 'self' }, src), true, 'a token may revoke itself')
+  assert.equal(await mayManage(user('ann'), { kind: 'tokens', owner: 'bob' }, src), false)
+  assert.equal(await mayManage(user('ann'), { kind: 'credentials', user: 'ann' }, src), true)
+  assert.equal(await mayManage(root({ actions: ['admin'], targets: ['*'] }), { kind: 'credentials', user: 'zed' }, src), false, 'tokens never mint credentials')
 })

@@ -30,3 +30,17 @@ it('rejects expiry, audience, unknown kid, wrong key, tampering, alg none and ga
   assert.throws(() => verifyJwt(`${none}.${evil}.`, keyFor, 'svc', 1100), /unsupported/)
   for (const g of ['', 'a.b', 'a.b.c', '!!.??.##', 'x'.repeat(20000)]) assert.throws(() => verifyJwt(g, keyFor, 'svc', 1100))
 })
+
+it('refuses every other spelling of a valid token: junk, padding, non-canonical or over-long parts', () => {
+  const t = signJwt(claims, 'k1', privateKey)
+  const [h = '', p = '', s = ''] = t.split('.')
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_'
+  // 64 signature bytes in 86 characters leave 4 unused bits in the last one.
+  const sibling = (part: string) => part.slice(0, -1) + alphabet[alphabet.indexOf(part.at(-1) ?? 'A') ^ 1]
+  const longer = Buffer.concat([Buffer.from(s, 'base64url'), Buffer.from([0])]).toString('base64url')
+  for (const forged of [
+    `${t}!!`, `${t}=`, `${t}==`, `${t}A`, `${h}.${p}.${sibling(s)}`, `${h}.${p}.${longer}`, `${h}.${p}.${s.slice(0, -2)}`,
+    `${h}.${p}.+${s.slice(1)}`, `${h}=.${p}.${s}`, `${h}.${p}!!.${s}`, `${h}. ${p}.${s}`,
+  ]) assert.throws(() => verifyJwt(forged, keyFor, 'svc', 1100), /malformed|bad signature/, forged)
+  assert.deepEqual(verifyJwt(t, keyFor, 'svc', 1100), claims)
+})

@@ -5,6 +5,7 @@
  * while older tokens stay valid until they expire.
  */
 import { sign, verify, type KeyObject } from 'node:crypto'
+import { decodeBase64Url } from './strict-base64.ts'
 
 export interface AccessEntry {
   readonly type: 'repository' | 'registry'
@@ -29,6 +30,8 @@ export interface TokenClaims {
 
 const HEADER_MAX = 256
 const TOKEN_MAX = 16 * 1024
+/** An Ed25519 signature is always 64 bytes (RFC 8032 §5.1.6). */
+const SIGNATURE_BYTES = 64
 
 const b64 = (v: unknown): string => Buffer.from(JSON.stringify(v)).toString('base64url')
 
@@ -41,9 +44,15 @@ export class InvalidTokenError extends Error {
   override readonly name = 'InvalidTokenError'
 }
 
+// Strict decoding throughout: one spelling per token, so nothing can be appended to or changed
+// in a token that still verifies (strict-base64.ts). JSON text must be valid UTF-8.
+const UTF8 = new TextDecoder('utf-8', { fatal: true })
+
 function parsePart(part: string, max: number): Record<string, unknown> {
   if (part.length > max) throw new InvalidTokenError('token part too large')
-  const v: unknown = JSON.parse(Buffer.from(part, 'base64url').toString('utf8'))
+  const bytes = decodeBase64Url(part)
+  if (bytes === undefined) throw new InvalidTokenError('malformed token')
+  const v: unknown = JSON.parse(UTF8.decode(bytes))
   if (typeof v !== 'object' || v === null || Array.isArray(v)) throw new InvalidTokenError('token part is not an object')
   return v as Record<string, unknown>
 }
@@ -69,7 +78,8 @@ export function verifyJwt(token: string, keyFor: (kid: string) => KeyObject | un
   if (header['alg'] !== 'EdDSA' || typeof header['kid'] !== 'string') throw new InvalidTokenError('unsupported token header')
   const key = keyFor(header['kid'])
   if (!key) throw new InvalidTokenError('unknown signing key')
-  if (!verify(null, Buffer.from(`${h}.${p}`), key, Buffer.from(s, 'base64url'))) throw new InvalidTokenError('bad signature')
+  const signature = decodeBase64Url(s)
+  if (signature?.length !== SIGNATURE_BYTES || !verify(null, Buffer.from(`${h}.${p}`), key, signature)) throw new InvalidTokenError('bad signature')
   if (claims['aud'] !== audience) throw new InvalidTokenError('wrong audience')
   const exp = claims['exp']
   const nbf = claims['nbf']

@@ -6,6 +6,7 @@
  * the typed prefix lets secret scanners spot a leaked token.
  */
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto'
+import { decodeBase64Url } from './strict-base64.ts'
 
 export const CREDENTIAL_PREFIXES = { pat: 'ddp', login: 'ddl', robot: 'ddr', refresh: 'ddf' } as const
 export type CredentialKind = keyof typeof CREDENTIAL_PREFIXES
@@ -19,6 +20,7 @@ export interface GeneratedCredential {
 
 const ID_ALPHABET = 'abcdefghijkmnopqrstuvwxyz23456789'
 const PATTERN = /^(ddp|ddl|ddr|ddf)_([a-z2-9]{12})_([A-Za-z0-9_-]{43})$/
+const SECRET_BYTES = 32
 
 function randomId(): string {
   const bytes = randomBytes(12)
@@ -46,7 +48,10 @@ export interface ParsedCredential {
 /** undefined when `value` does not have the shape of a generated credential (e.g. a password). */
 export function parseCredential(value: string): ParsedCredential | undefined {
   const m = PATTERN.exec(value)
-  if (!m) return undefined
+  // The secret as generated: 32 bytes in canonical base64url (its last character's two unused
+  // bits zero). Only its hash is compared, so another spelling could never match anyway; refusing
+  // it here keeps every credential to one spelling.
+  if (!m || decodeBase64Url(m[3] ?? '')?.length !== SECRET_BYTES) return undefined
   const kind = (Object.keys(CREDENTIAL_PREFIXES) as CredentialKind[]).find((k) => CREDENTIAL_PREFIXES[k] === m[1])
   return kind && m[2] && m[3] ? { kind, id: m[2], secret: m[3] } : undefined
 }

@@ -19,8 +19,14 @@ export interface StorageConfig {
 }
 
 export interface UploadsConfig {
-  /** An upload session untouched for this long is expired (BLOB_UPLOAD_UNKNOWN) and purged. */
+  /** Absolute expiry: a session this old is expired (BLOB_UPLOAD_UNKNOWN) and purged, however busy. */
   readonly expiryMs: number
+  /**
+   * Idle timeout: a session that received no bytes for this long is expired and purged (a chunk
+   * still streaming in counts as activity). Also the grace before an upload directory without
+   * a session is purged.
+   */
+  readonly idleTimeoutMs: number
   /** How often the purge job runs. */
   readonly purgeIntervalMs: number
 }
@@ -31,10 +37,41 @@ export interface LimitsConfig {
   /** Largest blob an upload may reach (bytes); 0 = unlimited. Refused with 413 SIZE_INVALID. */
   readonly maxBlobBytes: number
   /** Open (unexpired) upload sessions allowed; 0 = unlimited. Beyond: 429 TOOMANYREQUESTS. */
-  readonly maxOpenUploads: { readonly total: number; readonly perRepository: number }
+  readonly maxOpenUploads: { readonly total: number; readonly perRepository: number; readonly perPrincipal: number }
   /** Uploads are refused to start (503 UNAVAILABLE) while the data dir has less free space; 0 = off. */
   readonly minFreeBytes: number
+  /** Open connections per client address (IPv6: per /64); 0 = unlimited. Beyond: refused at accept. */
+  readonly maxConnectionsPerAddress: number
+  /** Time a small body (token form, manifest, API JSON) has to arrive in full; then 408. */
+  readonly bodyTimeoutMs: number
+  /** A blob upload body must deliver `bytes` in every `windowMs`, or its connection is cut. */
+  readonly uploadMinProgress: { readonly bytes: number; readonly windowMs: number }
+  /**
+   * Deepest JSON nesting accepted in manifests, indexes, image configs and JSON request bodies
+   * (checked in one linear pass before parsing); deeper: 400.
+   */
+  readonly maxJsonDepth: number
+  /** JSON values (objects, arrays, strings, numbers...) one such document may hold; more: 400. */
+  readonly maxJsonValues: number
+  /** Largest image config blob a manifest may name (it is read and validated at PUT); bigger: 400 MANIFEST_INVALID. */
+  readonly maxConfigBytes: number
 }
+
+/** Online garbage collection (docs/storage-layout.md "Garbage collection"). */
+export interface GcConfig {
+  /** How often the scheduled collection runs; 0 = never (on demand only: `drydock gc`). */
+  readonly intervalMs: number
+  /**
+   * A blob linked or pinned (uploaded, mounted, HEADed, referenced by a manifest PUT) this
+   * recently is kept even when no manifest references it: longer than any push (first blob to
+   * manifest PUT) plus the clock skew between replicas.
+   */
+  readonly gracePeriodMs: number
+  /** How long an upload/mount of a blob the collector is deleting waits for it before 503. */
+  readonly deletionWaitMs: number
+}
+
+export const DEFAULT_GC: GcConfig = { intervalMs: 24 * 60 * 60 * 1000, gracePeriodMs: 24 * 60 * 60 * 1000, deletionWaitMs: 30_000 }
 
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent'
 export const LOG_LEVELS: readonly LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']
@@ -61,12 +98,15 @@ export interface AuthConfig {
   readonly maxTokenTtlMs: number
   /** Accept Basic credentials over plain HTTP from non-loopback clients (off: refused). */
   readonly allowInsecureBasic: boolean
-  /** Failed logins allowed per user and per address before exponential backoff starts. */
+  /** Failed logins allowed per (account, address) before exponential backoff starts (auth/login-throttle.ts). */
   readonly lockoutThreshold: number
+  /** Distinct accounts with failed logins allowed per address before the whole address backs off. */
+  readonly lockoutAccountsPerAddress: number
   /** First admin created at start when no such user exists (never logged). */
   readonly bootstrapAdmin?: { readonly user: string; readonly password: string }
 }
 
+import { DEFAULT_MANIFEST_LIMITS } from '../distribution/image-config-check.ts'
 import { DEFAULT_SCANNING, type ScanningConfig } from '../scanning/scanning-config.ts'
 import type { TrustConfig } from '../trust/trust-config.ts'
 
@@ -81,17 +121,23 @@ export interface RegistryConfig {
   readonly scanning?: ScanningConfig
   /** Trusted signing keys per namespace (docs/signing.md "In the registry"); none when absent. */
   readonly trust?: TrustConfig
+  /** Online garbage collection; DEFAULT_GC when absent. */
+  readonly gc?: GcConfig
 }
 
 export const DEFAULT_CONFIG: RegistryConfig = {
   server: { listen: '127.0.0.1:5000', shutdownTimeoutMs: 10_000 },
   storage: { dataDir: './data' },
-  uploads: { expiryMs: 24 * 60 * 60 * 1000, purgeIntervalMs: 10 * 60 * 1000 },
+  uploads: { expiryMs: 24 * 60 * 60 * 1000, idleTimeoutMs: 15 * 60 * 1000, purgeIntervalMs: 10 * 60 * 1000 },
   limits: {
     maxManifestBytes: 4 * 1024 * 1024,
     maxBlobBytes: 10 * 1024 ** 3,
-    maxOpenUploads: { total: 1000, perRepository: 100 },
+    maxOpenUploads: { total: 1000, perRepository: 100, perPrincipal: 100 },
     minFreeBytes: 1024 ** 3,
+    maxConnectionsPerAddress: 256,
+    bodyTimeoutMs: 60_000,
+    uploadMinProgress: { bytes: 16 * 1024, windowMs: 60_000 },
+    ...DEFAULT_MANIFEST_LIMITS,
   },
   log: { level: 'info' },
   auth: {
@@ -102,8 +148,10 @@ export const DEFAULT_CONFIG: RegistryConfig = {
     maxTokenTtlMs: 366 * 24 * 60 * 60 * 1000,
     allowInsecureBasic: false,
     lockoutThreshold: 5,
+    lockoutAccountsPerAddress: 20,
   },
   scanning: DEFAULT_SCANNING,
+  gc: DEFAULT_GC,
 }
 
 /** Splits `HOST:PORT` (IPv6 in brackets). Throws on anything else. */

@@ -6,15 +6,21 @@
  * JSON file shape (every key optional):
  *   { "listen": "0.0.0.0:5000", "data": "/var/lib/drydock",
  *     "tls": { "cert": "cert.pem", "key": "key.pem" },
- *     "uploads": { "expiry": "24h", "purgeInterval": "10m" },
+ *     "uploads": { "expiry": "24h", "idleTimeout": "15m", "purgeInterval": "10m" },
  *     "limits": { "maxManifestSize": "4MiB", "maxBlobSize": "10GiB", "minFreeSpace": "1GiB",
- *                 "maxOpenUploads": { "total": 1000, "perRepository": 100 } },
+ *                 "maxOpenUploads": { "total": 1000, "perRepository": 100, "perPrincipal": 100 },
+ *                 "maxJsonDepth": 64, "maxJsonValues": 100000, "maxConfigSize": "4MiB",
+ *                 "maxConnectionsPerAddress": 256, "bodyTimeout": "60s",
+ *                 "uploadStallTimeout": "60s", "uploadMinProgress": "16KiB" },
+ *     "auth": { "lockoutThreshold": 5, "lockoutAccountsPerAddress": 20 },
+ *     "gc": { "interval": "24h", "gracePeriod": "24h", "deletionWait": "30s" },
  *     "log": { "level": "info" },
  *     "trust": { "namespaces": { "team-a": ["<PEM>", { "file": "team-a.pub" }] } } }
  */
 import { readFileSync } from 'node:fs'
 import { dirname, resolve } from 'node:path'
-import { DEFAULT_CONFIG, LOG_LEVELS, parseListen, type AuthConfig, type LimitsConfig, type LogLevel, type RegistryConfig } from './config.ts'
+import { DEFAULT_CONFIG, DEFAULT_GC, LOG_LEVELS, parseListen, type AuthConfig, type LimitsConfig, type LogLevel, type RegistryConfig } from './config.ts'
+import { KeyTracker, closest } from './known-keys.ts'
 import { parseCount, parseDuration, parseSize } from './parse-units.ts'
 import { scanningConfig } from '../scanning/scanning-config.ts'
 import { trustConfig } from '../trust/trust-config.ts'
@@ -26,12 +32,23 @@ interface Settings {
   tlsCert?: unknown
   tlsKey?: unknown
   uploadExpiry?: unknown
+  uploadIdleTimeout?: unknown
   uploadPurgeInterval?: unknown
   maxManifestSize?: unknown
   maxBlobSize?: unknown
   maxOpenUploads?: unknown
   maxOpenUploadsPerRepo?: unknown
+  maxOpenUploadsPerPrincipal?: unknown
   minFreeSpace?: unknown
+  maxConnectionsPerAddress?: unknown
+  bodyTimeout?: unknown
+  uploadStallTimeout?: unknown
+  uploadMinProgress?: unknown
+  lockoutThreshold?: unknown
+  lockoutAccountsPerAddress?: unknown
+  maxJsonDepth?: unknown
+  maxJsonValues?: unknown
+  maxConfigSize?: unknown
   logLevel?: unknown
   authMode?: unknown
   authService?: unknown
@@ -44,6 +61,13 @@ interface Settings {
   scanConcurrency?: unknown
   scanLease?: unknown
   scanTeeMaxStall?: unknown
+  scanMaxFindingsPerLayer?: unknown
+  scanMaxFindingsPerImage?: unknown
+  scanMaxCacheEntrySize?: unknown
+  scanMaxBaseCandidates?: unknown
+  gcInterval?: unknown
+  gcGracePeriod?: unknown
+  gcDeletionWait?: unknown
   /** Only from the file: `trust.namespaces`, and the directory its key files are relative to. */
   trustNamespaces?: unknown
   trustBaseDir?: unknown
@@ -57,12 +81,23 @@ export const FLAGS: Readonly<Record<string, SettingKey>> = {
   '--tls-cert': 'tlsCert',
   '--tls-key': 'tlsKey',
   '--upload-expiry': 'uploadExpiry',
+  '--upload-idle-timeout': 'uploadIdleTimeout',
   '--upload-purge-interval': 'uploadPurgeInterval',
   '--max-manifest-size': 'maxManifestSize',
   '--max-blob-size': 'maxBlobSize',
   '--max-open-uploads': 'maxOpenUploads',
   '--max-open-uploads-per-repo': 'maxOpenUploadsPerRepo',
+  '--max-open-uploads-per-principal': 'maxOpenUploadsPerPrincipal',
   '--min-free-space': 'minFreeSpace',
+  '--max-connections-per-address': 'maxConnectionsPerAddress',
+  '--body-timeout': 'bodyTimeout',
+  '--upload-stall-timeout': 'uploadStallTimeout',
+  '--upload-min-progress': 'uploadMinProgress',
+  '--lockout-threshold': 'lockoutThreshold',
+  '--lockout-accounts-per-address': 'lockoutAccountsPerAddress',
+  '--max-json-depth': 'maxJsonDepth',
+  '--max-json-values': 'maxJsonValues',
+  '--max-config-size': 'maxConfigSize',
   '--log-level': 'logLevel',
   '--auth': 'authMode',
   '--auth-service': 'authService',
@@ -71,6 +106,9 @@ export const FLAGS: Readonly<Record<string, SettingKey>> = {
   '--allow-insecure-basic': 'allowInsecureBasic',
   '--scan-on-push': 'scanOnPush',
   '--advisory-db': 'advisoryDb',
+  '--gc-interval': 'gcInterval',
+  '--gc-grace-period': 'gcGracePeriod',
+  '--gc-deletion-wait': 'gcDeletionWait',
 }
 
 const ENV: Readonly<Record<string, SettingKey>> = {
@@ -79,12 +117,23 @@ const ENV: Readonly<Record<string, SettingKey>> = {
   DRYDOCK_TLS_CERT: 'tlsCert',
   DRYDOCK_TLS_KEY: 'tlsKey',
   DRYDOCK_UPLOAD_EXPIRY: 'uploadExpiry',
+  DRYDOCK_UPLOAD_IDLE_TIMEOUT: 'uploadIdleTimeout',
   DRYDOCK_UPLOAD_PURGE_INTERVAL: 'uploadPurgeInterval',
   DRYDOCK_MAX_MANIFEST_SIZE: 'maxManifestSize',
   DRYDOCK_MAX_BLOB_SIZE: 'maxBlobSize',
   DRYDOCK_MAX_OPEN_UPLOADS: 'maxOpenUploads',
   DRYDOCK_MAX_OPEN_UPLOADS_PER_REPO: 'maxOpenUploadsPerRepo',
+  DRYDOCK_MAX_OPEN_UPLOADS_PER_PRINCIPAL: 'maxOpenUploadsPerPrincipal',
   DRYDOCK_MIN_FREE_SPACE: 'minFreeSpace',
+  DRYDOCK_MAX_CONNECTIONS_PER_ADDRESS: 'maxConnectionsPerAddress',
+  DRYDOCK_BODY_TIMEOUT: 'bodyTimeout',
+  DRYDOCK_UPLOAD_STALL_TIMEOUT: 'uploadStallTimeout',
+  DRYDOCK_UPLOAD_MIN_PROGRESS: 'uploadMinProgress',
+  DRYDOCK_LOCKOUT_THRESHOLD: 'lockoutThreshold',
+  DRYDOCK_LOCKOUT_ACCOUNTS_PER_ADDRESS: 'lockoutAccountsPerAddress',
+  DRYDOCK_MAX_JSON_DEPTH: 'maxJsonDepth',
+  DRYDOCK_MAX_JSON_VALUES: 'maxJsonValues',
+  DRYDOCK_MAX_CONFIG_SIZE: 'maxConfigSize',
   DRYDOCK_LOG_LEVEL: 'logLevel',
   DRYDOCK_AUTH: 'authMode',
   DRYDOCK_AUTH_SERVICE: 'authService',
@@ -93,6 +142,9 @@ const ENV: Readonly<Record<string, SettingKey>> = {
   DRYDOCK_ALLOW_INSECURE_BASIC: 'allowInsecureBasic',
   DRYDOCK_SCAN_ON_PUSH: 'scanOnPush',
   DRYDOCK_ADVISORY_DB: 'advisoryDb',
+  DRYDOCK_GC_INTERVAL: 'gcInterval',
+  DRYDOCK_GC_GRACE_PERIOD: 'gcGracePeriod',
+  DRYDOCK_GC_DELETION_WAIT: 'gcDeletionWait',
 }
 
 export interface ParsedArgs {
@@ -115,7 +167,10 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
     const eq = arg.indexOf('=')
     const name = eq > 0 ? arg.slice(0, eq) : arg
     const key = FLAGS[name]
-    if (key === undefined && name !== '--config') throw new Error(`unknown option '${name}'`)
+    if (key === undefined && name !== '--config') {
+      const hint = closest(name, [...Object.keys(FLAGS), '--config'])
+      throw new Error(`unknown option '${name}'${hint ? ` (did you mean '${hint}'?)` : ''}`)
+    }
     const value = eq > 0 ? arg.slice(eq + 1) : argv[++i]
     if (value === undefined || value === '') throw new Error(`option '${name}' needs a value`)
     if (key === undefined) configFile = value
@@ -141,12 +196,13 @@ function fromFile(path: string): Settings {
     throw new Error(`cannot read config file ${path}: ${(err as Error).message}`)
   }
   if (typeof json !== 'object' || json === null || Array.isArray(json)) throw new Error(`config file ${path}: top level must be an object`)
-  const o = json as Record<string, Record<string, unknown> | undefined>
+  const keys = new KeyTracker()
+  const o = keys.track(json as Record<string, Record<string, unknown> | undefined>, '')
   const section = (k: string): Record<string, unknown> => {
     const v = o[k]
     if (v === undefined) return {}
-    if (typeof v !== 'object' || v === null) throw new Error(`config file ${path}: "${k}" must be an object`)
-    return v
+    if (typeof v !== 'object' || v === null || Array.isArray(v)) throw new Error(`config file ${path}: "${k}" must be an object`)
+    return keys.track(v, k)
   }
   const all: Settings = {
     listen: o['listen'],
@@ -154,26 +210,44 @@ function fromFile(path: string): Settings {
     tlsCert: section('tls')['cert'],
     tlsKey: section('tls')['key'],
     uploadExpiry: section('uploads')['expiry'],
+    uploadIdleTimeout: section('uploads')['idleTimeout'],
     uploadPurgeInterval: section('uploads')['purgeInterval'],
     maxManifestSize: section('limits')['maxManifestSize'],
     maxBlobSize: section('limits')['maxBlobSize'],
     ...openUploadsFromFile(section('limits')['maxOpenUploads'], path),
     minFreeSpace: section('limits')['minFreeSpace'],
+    maxConnectionsPerAddress: section('limits')['maxConnectionsPerAddress'],
+    bodyTimeout: section('limits')['bodyTimeout'],
+    uploadStallTimeout: section('limits')['uploadStallTimeout'],
+    uploadMinProgress: section('limits')['uploadMinProgress'],
+    maxJsonDepth: section('limits')['maxJsonDepth'],
+    maxJsonValues: section('limits')['maxJsonValues'],
+    maxConfigSize: section('limits')['maxConfigSize'],
     logLevel: section('log')['level'],
     authMode: section('auth')['mode'],
     authService: section('auth')['service'],
     tokenTtl: section('auth')['tokenTtl'],
     loginPasswordTtl: section('auth')['loginPasswordTtl'],
     allowInsecureBasic: section('auth')['allowInsecureBasic'],
+    lockoutThreshold: section('auth')['lockoutThreshold'],
+    lockoutAccountsPerAddress: section('auth')['lockoutAccountsPerAddress'],
     scanOnPush: section('scanning')['scanOnPush'],
     advisoryDb: section('scanning')['advisoryDb'],
     scanRules: section('scanning')['repositories'],
     scanConcurrency: section('scanning')['concurrency'],
     scanLease: section('scanning')['lease'],
     scanTeeMaxStall: section('scanning')['teeMaxStall'],
+    scanMaxFindingsPerLayer: section('scanning')['maxFindingsPerLayer'],
+    scanMaxFindingsPerImage: section('scanning')['maxFindingsPerImage'],
+    scanMaxCacheEntrySize: section('scanning')['maxCacheEntrySize'],
+    scanMaxBaseCandidates: section('scanning')['maxBaseCandidates'],
+    gcInterval: section('gc')['interval'],
+    gcGracePeriod: section('gc')['gracePeriod'],
+    gcDeletionWait: section('gc')['deletionWait'],
     trustNamespaces: section('trust')['namespaces'],
     trustBaseDir: dirname(resolve(path)),
   }
+  keys.assertAllRead(path)
   return Object.fromEntries(Object.entries(all).filter(([, v]) => v !== undefined))
 }
 
@@ -202,6 +276,7 @@ export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv = pro
     storage: { dataDir: s.data === undefined ? d.storage.dataDir : str(s.data, 'data dir') },
     uploads: {
       expiryMs: s.uploadExpiry === undefined ? d.uploads.expiryMs : parseDuration(s.uploadExpiry, 'upload expiry'),
+      idleTimeoutMs: s.uploadIdleTimeout === undefined ? d.uploads.idleTimeoutMs : parseDuration(s.uploadIdleTimeout, 'upload idle timeout'),
       purgeIntervalMs: s.uploadPurgeInterval === undefined
         ? d.uploads.purgeIntervalMs
         : parseDuration(s.uploadPurgeInterval, 'upload purge interval'),
@@ -210,18 +285,23 @@ export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv = pro
     log: { level: logLevel as LogLevel },
     auth: authConfig(s, env),
     scanning: scanningConfig(s),
+    gc: {
+      intervalMs: s.gcInterval === undefined ? DEFAULT_GC.intervalMs : parseDuration(s.gcInterval, 'gc interval'),
+      gracePeriodMs: s.gcGracePeriod === undefined ? DEFAULT_GC.gracePeriodMs : parseDuration(s.gcGracePeriod, 'gc grace period'),
+      deletionWaitMs: s.gcDeletionWait === undefined ? DEFAULT_GC.deletionWaitMs : parseDuration(s.gcDeletionWait, 'gc deletion wait'),
+    },
     ...(s.trustNamespaces === undefined ? {} : { trust: trustConfig(s.trustNamespaces, String(s.trustBaseDir)) }),
   }
 }
 
-/** `limits.maxOpenUploads` is a total count or `{ total, perRepository }`. */
+/** `limits.maxOpenUploads` is a total count or `{ total, perRepository, perPrincipal }`. */
 function openUploadsFromFile(v: unknown, path: string): Settings {
   if (v === undefined || typeof v !== 'object' || v === null) return v === undefined ? {} : { maxOpenUploads: v }
   const o = v as Record<string, unknown>
-  if (Object.keys(o).some((k) => k !== 'total' && k !== 'perRepository')) {
-    throw new Error(`config file ${path}: "limits.maxOpenUploads" takes only "total" and "perRepository"`)
+  if (Object.keys(o).some((k) => k !== 'total' && k !== 'perRepository' && k !== 'perPrincipal')) {
+    throw new Error(`config file ${path}: "limits.maxOpenUploads" takes only "total", "perRepository" and "perPrincipal"`)
   }
-  return { maxOpenUploads: o['total'], maxOpenUploadsPerRepo: o['perRepository'] }
+  return { maxOpenUploads: o['total'], maxOpenUploadsPerRepo: o['perRepository'], maxOpenUploadsPerPrincipal: o['perPrincipal'] }
 }
 
 function limitsConfig(s: Settings): LimitsConfig {
@@ -234,9 +314,43 @@ function limitsConfig(s: Settings): LimitsConfig {
     maxOpenUploads: {
       total: count(s.maxOpenUploads, d.maxOpenUploads.total, 'max open uploads'),
       perRepository: count(s.maxOpenUploadsPerRepo, d.maxOpenUploads.perRepository, 'max open uploads per repository'),
+      perPrincipal: count(s.maxOpenUploadsPerPrincipal, d.maxOpenUploads.perPrincipal, 'max open uploads per principal'),
     },
     minFreeBytes: size(s.minFreeSpace, d.minFreeBytes, 'min free space', true),
+    maxConnectionsPerAddress: count(s.maxConnectionsPerAddress, d.maxConnectionsPerAddress, 'max connections per address'),
+    bodyTimeoutMs: positiveDuration(s.bodyTimeout, d.bodyTimeoutMs, 'body timeout'),
+    uploadMinProgress: {
+      bytes: size(s.uploadMinProgress, d.uploadMinProgress.bytes, 'upload min progress', true),
+      windowMs: positiveDuration(s.uploadStallTimeout, d.uploadMinProgress.windowMs, 'upload stall timeout'),
+    },
+    maxJsonDepth: jsonDepth(s.maxJsonDepth, d.maxJsonDepth),
+    maxJsonValues: jsonValues(s.maxJsonValues, d.maxJsonValues),
+    maxConfigBytes: size(s.maxConfigSize, d.maxConfigBytes, 'max config size', false),
   }
+}
+
+/** A duration that must not be 0 (a timeout of 0 would refuse every request). */
+function positiveDuration(v: unknown, dflt: number, what: string): number {
+  if (v === undefined) return dflt
+  const ms = parseDuration(v, what)
+  if (ms <= 0) throw new Error(`${what} must be more than 0`)
+  return ms
+}
+
+/** JSON nesting bound: at least 2 (a manifest holds objects in arrays), at most 1024 levels. */
+function jsonDepth(v: unknown, dflt: number): number {
+  if (v === undefined) return dflt
+  const n = parseCount(v, 'max JSON depth')
+  if (n < 2 || n > 1024) throw new Error('max JSON depth must be between 2 and 1024')
+  return n
+}
+
+/** JSON values bound: at least 1000 (a small manifest), at most 10 million. */
+function jsonValues(v: unknown, dflt: number): number {
+  if (v === undefined) return dflt
+  const n = parseCount(v, 'max JSON values')
+  if (n < 1000 || n > 10_000_000) throw new Error('max JSON values must be between 1000 and 10000000')
+  return n
 }
 
 function authConfig(s: Settings, env: NodeJS.ProcessEnv): AuthConfig {
@@ -257,6 +371,15 @@ function authConfig(s: Settings, env: NodeJS.ProcessEnv): AuthConfig {
     tokenTtlMs: s.tokenTtl === undefined ? d.tokenTtlMs : parseDuration(s.tokenTtl, 'token ttl'),
     loginPasswordTtlMs: s.loginPasswordTtl === undefined ? d.loginPasswordTtlMs : parseDuration(s.loginPasswordTtl, 'login password ttl'),
     allowInsecureBasic: insecure === true || insecure === 'true',
+    lockoutThreshold: atLeastOne(s.lockoutThreshold, d.lockoutThreshold, 'lockout threshold'),
+    lockoutAccountsPerAddress: atLeastOne(s.lockoutAccountsPerAddress, d.lockoutAccountsPerAddress, 'lockout accounts per address'),
     ...(user && password ? { bootstrapAdmin: { user, password } } : {}),
   }
+}
+
+function atLeastOne(v: unknown, dflt: number, what: string): number {
+  if (v === undefined) return dflt
+  const n = parseCount(v, what)
+  if (n < 1) throw new Error(`${what} must be at least 1`)
+  return n
 }

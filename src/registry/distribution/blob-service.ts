@@ -1,7 +1,9 @@
 /**
  * Blobs as repositories see them: a blob is readable in a repository only when it is linked
  * there (metadata), and its bytes live once, content-addressed, in the storage driver.
- * Deleting a blob unlinks it from the repository; reclaiming bytes is garbage collection's job.
+ * Deleting a blob unlinks it from the repository; reclaiming bytes is garbage collection's job,
+ * and every path here that writes bytes, links or tells a client "this blob exists" pins the blob
+ * first (gc/blob-pins.ts), so a concurrent collection never deletes what a push is about to use.
  */
 import type { Readable } from 'node:stream'
 import type { Digest } from '../../oci/digest.ts'
@@ -11,6 +13,7 @@ import type { MetadataStore } from '../metadata/store.ts'
 import { isPathNotFound, type IoOptions, type StorageDriver } from '../storage/driver.ts'
 import { blobDataPath } from '../storage/paths.ts'
 import { blobUnknown } from './errors.ts'
+import type { BlobPins } from '../gc/blob-pins.ts'
 
 export interface ByteRange {
   /** First byte, inclusive. */
@@ -23,6 +26,8 @@ export interface BlobDeps {
   readonly driver: StorageDriver
   readonly store: MetadataStore
   readonly clock: Clock
+  /** Garbage collection pins; none (tests of other parts) when absent. */
+  readonly pins?: BlobPins
 }
 
 export class BlobService {
@@ -32,11 +37,24 @@ export class BlobService {
     this.#d = deps
   }
 
-  /** Size of a blob linked to `repo`; throws BLOB_UNKNOWN. */
+  /**
+   * Size of a blob linked to `repo`; throws BLOB_UNKNOWN. The answer may make a client skip the
+   * upload and reference the blob, so it refreshes the blob's pin, and reads the link again after
+   * (a collector may have claimed the blob in between: then it is unknown).
+   */
   async stat(repo: RepositoryName, digest: Digest): Promise<{ readonly size: number }> {
     const link = await this.#d.store.blobs.get(repo, digest)
     if (!link) throw blobUnknown(digest)
-    return link
+    if (!this.#d.pins) return link
+    if (!(await this.#d.pins.touch(digest))) throw blobUnknown(digest)
+    const still = await this.#d.store.blobs.get(repo, digest)
+    if (!still) throw blobUnknown(digest)
+    return still
+  }
+
+  /** Pins a blob before its bytes are written or linked (upload commit); see gc/blob-pins.ts. */
+  async hold(digest: Digest): Promise<void> {
+    await this.#d.pins?.hold(digest)
   }
 
   /**
@@ -67,6 +85,7 @@ export class BlobService {
    * a normal upload, as the spec says).
    */
   async mount(repo: RepositoryName, digest: Digest, from?: RepositoryName): Promise<number | undefined> {
+    await this.hold(digest)
     const source = from === undefined ? await this.#d.store.blobs.findAnywhere(digest) : await this.#d.store.blobs.get(from, digest)
     if (!source) return undefined
     if (!(await this.#exists(digest))) return undefined
@@ -76,6 +95,7 @@ export class BlobService {
 
   /** Stores small content (manifests) under its digest, if not there yet, and links it. */
   async putSmall(repo: RepositoryName, digest: Digest, content: Uint8Array): Promise<void> {
+    await this.hold(digest)
     if (!(await this.#exists(digest))) await this.#d.driver.putContent(blobDataPath(digest), content)
     await this.#d.store.blobs.link(repo, digest, content.byteLength, this.#d.clock.now())
   }

@@ -29,3 +29,29 @@ export const rangeMismatch = (offset: number, got: string): RegistryError =>
 
 export const sizeInvalid = (expected: number, actual: number): RegistryError =>
   new RegistryError('SIZE_INVALID', 'provided length did not match content length', { detail: { expected, actual } })
+
+/** A second request writing to a session while one is still streaming would interleave bytes. */
+export const uploadBusy = (id: string): RegistryError =>
+  new RegistryError('BLOB_UPLOAD_INVALID', 'another request is writing to this upload', { detail: { uuid: id.slice(0, 128) } })
+
+/**
+ * 416: a chunk whose body is longer or shorter than its Content-Range declared. Nothing of it is
+ * kept, so the Range is the session's offset before the chunk; the rest of an overlong body is
+ * not wanted, so the connection ends after this response.
+ */
+export const chunkLengthMismatch = (offset: number, declared: number, received: number): RegistryError =>
+  new RegistryError('BLOB_UPLOAD_INVALID', `chunk length does not match its Content-Range: declared ${declared} bytes, ${received > declared ? 'got more' : `got ${received}`}`, {
+    status: 416,
+    detail: { offset, declared, ...(received > declared ? {} : { received }) },
+    headers: { Range: `0-${Math.max(0, offset - 1)}`, Connection: 'close' },
+  })
+
+/**
+ * BLOB_UPLOAD_UNKNOWN for a chunk or commit whose session a cancel took over while it ran. The
+ * rest of its body is not wanted, so the connection ends after this response.
+ */
+export const uploadCancelled = (id: string): RegistryError =>
+  new RegistryError('BLOB_UPLOAD_UNKNOWN', 'blob upload was cancelled while this request was running', {
+    detail: { uuid: id.slice(0, 128) },
+    headers: { Connection: 'close' },
+  })

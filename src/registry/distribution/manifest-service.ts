@@ -2,21 +2,28 @@
  * Manifests (spec "Pulling manifests", "Pushing manifests", "Deleting manifests"). A manifest is
  * accepted only when it parses, its digest matches a digest reference, every blob it references
  * is linked in the repository and every child of an index is a manifest of the repository.
- * The `subject` need not exist (spec). Bytes are stored as a blob, so GET returns them unchanged.
+ * Manifests and image configs are read with strict JSON rules, so Go clients cannot read them
+ * differently from what was validated (oci/strict-json.ts). The `subject` need not exist (spec).
+ * Bytes are stored as a blob, so GET returns them unchanged.
  */
 import { digestAlgorithm, digestOf, type Digest } from '../../oci/digest.ts'
 import { RegistryError } from '../../oci/errors.ts'
 import { parseManifest, referencedBlobs, referencedManifests, type ParsedManifest } from '../../oci/manifest.ts'
+import { isImageConfigMediaType } from '../../oci/media-types.ts'
 import type { ManifestReference, RepositoryName } from '../../oci/reference.ts'
 import type { Clock } from '../ports.ts'
 import type { ManifestRecord, MetadataStore } from '../metadata/store.ts'
 import type { BlobService } from './blob-service.ts'
 import { digestMismatch, manifestUnknown, nameUnknown } from './errors.ts'
+import { layerChainOf } from './layer-chain.ts'
+import { checkImageConfig, DEFAULT_MANIFEST_LIMITS, jsonLimits, type ManifestLimits } from './image-config-check.ts'
 
 export interface ManifestDeps {
   readonly store: MetadataStore
   readonly blobs: BlobService
   readonly clock: Clock
+  /** JSON depth, JSON size and config size bounds (DEFAULT_MANIFEST_LIMITS when absent). */
+  readonly limits?: ManifestLimits
   /**
    * Observer called after a manifest is stored, before the PUT is answered (scan on push queues
    * its job here, so the job is durable when the client sees 201). It must not throw.
@@ -64,12 +71,14 @@ export class ManifestService {
     const alg = ref.kind === 'digest' ? digestAlgorithm(ref.digest) : 'sha256'
     const digest = digestOf(bytes, alg)
     if (ref.kind === 'digest' && ref.digest !== digest) throw digestMismatch(ref.digest, digest)
-    const m = parseManifest(bytes, contentType)
+    const limits = this.#d.limits ?? DEFAULT_MANIFEST_LIMITS
+    const m = parseManifest(bytes, contentType, jsonLimits(limits))
     for (const d of referencedBlobs(m)) {
       if (!(await this.#d.store.blobs.get(repo, d.digest))) {
         throw new RegistryError('MANIFEST_BLOB_UNKNOWN', `manifest references unknown blob ${d.digest}`, { detail: { digest: d.digest } })
       }
     }
+    if (m.kind === 'manifest' && isImageConfigMediaType(m.config.mediaType)) await checkImageConfig(this.#d.blobs, repo, m.config, limits)
     for (const d of referencedManifests(m)) {
       if (!(await this.#d.store.manifests.get(repo, d.digest))) {
         throw new RegistryError('MANIFEST_BLOB_UNKNOWN', `index references unknown manifest ${d.digest}`, { detail: { digest: d.digest } })
@@ -78,6 +87,8 @@ export class ManifestService {
     await this.#d.blobs.putSmall(repo, digest, bytes)
     const now = this.#d.clock.now()
     const artifactType = effectiveArtifactType(m)
+    // Images only: the scan looks bases up by it (scanning/registry-base-images.ts).
+    const layerChain = m.kind === 'manifest' && isImageConfigMediaType(m.config.mediaType) ? layerChainOf(m.layers.map((l) => l.digest)) : undefined
     const record: ManifestRecord = {
       repo,
       digest,
@@ -87,8 +98,16 @@ export class ManifestService {
       ...(m.subject ? { subject: m.subject.digest } : {}),
       ...(m.annotations ? { annotations: m.annotations } : {}),
       pushedAt: now,
+      ...(layerChain === undefined ? {} : { layerChain }),
     }
+    const uses = [digest, ...referencedBlobs(m), ...referencedManifests(m)].map((d) => (typeof d === 'string' ? d : d.digest))
     await this.#d.store.transaction(async (tx) => {
+      // A garbage collection may have claimed one of them since the checks above: re-checked and
+      // pinned in this transaction (docs/storage-layout.md "Garbage collection").
+      const gone = await tx.gc.pinLinked(repo, uses, now)
+      if (gone[0] !== undefined) {
+        throw new RegistryError('MANIFEST_BLOB_UNKNOWN', `manifest references unknown blob ${gone[0]}`, { detail: { digest: gone[0] } })
+      }
       await tx.manifests.put(record)
       if (ref.kind === 'tag') await tx.tags.put(repo, ref.tag, digest, now)
     })

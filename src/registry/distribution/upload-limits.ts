@@ -1,6 +1,7 @@
 /**
  * Limits on blob uploads (docs/configuration.md "Limits"): the largest blob, how many sessions
- * may be open, and the free space the data dir must keep. Each refusal is a RegistryError built
+ * may be open (in the registry, per repository and per principal), and the free space the data
+ * dir must keep. Each refusal is a RegistryError built
  * here, so the HTTP layer and the upload service give the same code and message.
  *
  * A zero limit means "no limit". The size limit is checked twice: up front from what the client
@@ -13,15 +14,19 @@ import { formatSize } from '../config/parse-units.ts'
 export interface UploadLimits {
   /** Largest blob in bytes; 0 = unlimited. */
   readonly maxBlobBytes: number
-  /** Open (unexpired) sessions allowed in total and per repository; 0 = unlimited. */
-  readonly maxOpenUploads: { readonly total: number; readonly perRepository: number }
+  /**
+   * Open (unexpired) sessions allowed in total, per repository and per principal (the user or
+   * robot that started them; only counted with auth on); 0 = unlimited. The per-principal cap is
+   * what keeps one writer from holding every slot of the registry-wide one.
+   */
+  readonly maxOpenUploads: { readonly total: number; readonly perRepository: number; readonly perPrincipal: number }
   /** Uploads are refused to start while fewer bytes are free; 0 = no check. */
   readonly minFreeBytes: number
   /** Free bytes for the data dir; undefined when unknown (the guard then lets uploads start). */
   readonly freeSpace?: () => Promise<number | undefined>
 }
 
-export const NO_UPLOAD_LIMITS: UploadLimits = { maxBlobBytes: 0, maxOpenUploads: { total: 0, perRepository: 0 }, minFreeBytes: 0 }
+export const NO_UPLOAD_LIMITS: UploadLimits = { maxBlobBytes: 0, maxOpenUploads: { total: 0, perRepository: 0, perPrincipal: 0 }, minFreeBytes: 0 }
 
 /** 413: the upload would grow past the blob size limit. */
 export function blobTooLarge(max: number): RegistryError {
@@ -57,15 +62,26 @@ export async function* capBlobSize(source: AsyncIterable<Uint8Array>, offset: nu
   }
 }
 
-/** 429 when another session would pass the total or per-repository cap. */
-export function checkOpenUploads(limits: UploadLimits, open: { readonly total: number; readonly repo: number }, repo: string): void {
-  const { total, perRepository } = limits.maxOpenUploads
-  const refuse = (scope: string, limit: number): RegistryError =>
-    new RegistryError('TOOMANYREQUESTS', `too many open upload sessions ${scope} (limit ${limit}): finish or cancel some, or wait for idle ones to expire`, {
-      detail: { limit, scope: scope === 'in the registry' ? 'registry' : 'repository' },
+export interface OpenUploadCounts {
+  readonly total: number
+  readonly repo: number
+  /** Sessions of the principal starting this one (0 without auth). */
+  readonly owner: number
+}
+
+/**
+ * 429 when another session would pass a cap. The principal's own cap is checked first, so a
+ * writer at their limit is told so, rather than told the registry is full.
+ */
+export function checkOpenUploads(limits: UploadLimits, open: OpenUploadCounts, repo: string, owner?: string): void {
+  const { total, perRepository, perPrincipal } = limits.maxOpenUploads
+  const refuse = (scope: 'principal' | 'repository' | 'registry', where: string, limit: number): RegistryError =>
+    new RegistryError('TOOMANYREQUESTS', `too many open upload sessions ${where} (limit ${limit}): finish or cancel some, or wait for idle ones to expire`, {
+      detail: { limit, scope },
     })
-  if (perRepository > 0 && open.repo >= perRepository) throw refuse(`in repository ${repo}`, perRepository)
-  if (total > 0 && open.total >= total) throw refuse('in the registry', total)
+  if (owner !== undefined && perPrincipal > 0 && open.owner >= perPrincipal) throw refuse('principal', `for ${owner}`, perPrincipal)
+  if (perRepository > 0 && open.repo >= perRepository) throw refuse('repository', `in repository ${repo}`, perRepository)
+  if (total > 0 && open.total >= total) throw refuse('registry', 'in the registry', total)
 }
 
 /**

@@ -1,64 +1,104 @@
 /**
  * One router for the per-repository API under /api/v1/repositories/{name}/…. Repository names
  * hold slashes, so the path cannot be split by Fastify's router: a single wildcard route is
- * registered (once per app, on first use) and each feature (scans, signatures) adds its own
- * matcher on the decoded path. Unmatched paths answer 404.
+ * registered (once per app, on first use) and each feature (scans, signatures) declares its
+ * routes here as a method, a path template after the name (`images/{ref}/signatures`) and the
+ * repository action it needs. Unknown paths answer 404, a known path with another method 405.
  *
- * authorizeRepository is the permission check these routes share: with access control on, the
- * same rules as /v2 via AuthService.allowed; anonymous callers get what public repositories allow.
+ * Authorization happens here, once, before any handler runs (so no caller can probe which tags
+ * exist): with access control on, the same rules as /v2 via AuthService.allowed (permissions.ts:
+ * the owner's rights cut by the token's actions and targets); anonymous callers get what public
+ * repositories allow. repositoryApiRoutes lists the declared routes (the permission-matrix test
+ * checks every one of them has rows).
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { RegistryError } from '../../oci/errors.ts'
+import { parseRepositoryName, type RepositoryName } from '../../oci/reference.ts'
 import type { AuthService } from '../auth/auth-service.ts'
 import { ANONYMOUS } from '../auth/principal.ts'
+import type { RepositoryAction } from '../auth/scope.ts'
 import { callerOf } from './api/api-context.ts'
 
 export const REPOSITORY_API_PREFIX = '/api/v1/repositories/'
 
-export type RepositoryApiHandler = (request: FastifyRequest, reply: FastifyReply) => Promise<unknown>
+export interface RepositoryRoute {
+  readonly method: 'GET' | 'POST'
+  /** After `{name}/`; `{ref}` is one path segment (a tag or a digest). */
+  readonly path: string
+  /** The repository action the caller needs (docs/auth.md). */
+  readonly needs: RepositoryAction
+}
+
+export interface RepositoryRequest {
+  readonly repo: RepositoryName
+  /** The `{ref}` segment, when the template has one. */
+  readonly ref: string | undefined
+  readonly query: URLSearchParams
+}
+
+export type RepositoryApiHandler = (request: FastifyRequest, reply: FastifyReply, target: RepositoryRequest) => Promise<unknown>
 
 interface Entry {
-  readonly matches: (path: string, method: string) => boolean
+  readonly route: RepositoryRoute
+  readonly re: RegExp
   readonly handler: RepositoryApiHandler
 }
 
 export interface RepositoryApi {
-  /** `matches` gets the decoded path after the prefix (`team/app/images/v1/signatures`). */
-  add(matches: (path: string, method: string) => boolean, handler: RepositoryApiHandler): void
+  add(route: RepositoryRoute, handler: RepositoryApiHandler): void
+  routes(): readonly RepositoryRoute[]
 }
 
 const routers = new WeakMap<FastifyInstance, RepositoryApi>()
 
-export function repositoryApi(app: FastifyInstance): RepositoryApi {
+/** `images/{ref}/scan` → /^(.+)\/images\/([^/]+)\/scan$/ (name, then ref). */
+function compile(path: string): RegExp {
+  const escaped = path.split('{ref}').map((part) => part.replace(/[.*+?^$()|[\]\\]/g, '\\$&')).join('([^/]+)')
+  return new RegExp(`^(.+)/${escaped}$`)
+}
+
+export function repositoryApi(app: FastifyInstance, auth: AuthService | undefined): RepositoryApi {
   const existing = routers.get(app)
   if (existing) return existing
   const entries: Entry[] = []
   const dispatch = async (request: FastifyRequest, reply: FastifyReply): Promise<unknown> => {
-    const path = repositoryApiPath(request)
-    const entry = entries.find((e) => e.matches(path, request.method))
-    if (!entry) throw new RegistryError('UNSUPPORTED', 'unknown repository API path', { status: 404 })
-    return entry.handler(request, reply)
+    const { path, query } = splitRepositoryApiUrl(request)
+    const onPath = entries.map((e) => ({ e, m: e.re.exec(path) })).filter((x) => x.m !== null)
+    if (onPath.length === 0) throw new RegistryError('UNSUPPORTED', 'unknown repository API path', { status: 404 })
+    const hit = onPath.find((x) => x.e.route.method === request.method)
+    if (!hit?.m) throw new RegistryError('UNSUPPORTED', `${request.method} not allowed here`, { status: 405 })
+    const repo = parseRepositoryName(hit.m[1] ?? '')
+    await authorizeRepository(auth, request, repo, hit.e.route.needs)
+    return hit.e.handler(request, reply, { repo, ref: hit.m[2], query })
   }
   app.get(`${REPOSITORY_API_PREFIX}*`, dispatch)
   app.post(`${REPOSITORY_API_PREFIX}*`, dispatch)
-  const api: RepositoryApi = { add: (matches, handler) => void entries.push({ matches, handler }) }
+  const api: RepositoryApi = {
+    add: (route, handler) => void entries.push({ route, re: compile(route.path), handler }),
+    routes: () => entries.map((e) => e.route),
+  }
   routers.set(app, api)
   return api
 }
 
-/** The decoded path after /api/v1/repositories/, without the query. */
-export function repositoryApiPath(request: FastifyRequest): string {
+/** The routes declared under /api/v1/repositories/{name}/ (none when no feature registered one). */
+export function repositoryApiRoutes(app: FastifyInstance): readonly RepositoryRoute[] {
+  return routers.get(app)?.routes() ?? []
+}
+
+/** The decoded path after /api/v1/repositories/ and the query. */
+function splitRepositoryApiUrl(request: FastifyRequest): { path: string; query: URLSearchParams } {
   const url = request.raw.url ?? ''
   const q = url.indexOf('?')
   const path = (q < 0 ? url : url.slice(0, q)).slice(REPOSITORY_API_PREFIX.length)
   try {
-    return decodeURIComponent(path)
+    return { path: decodeURIComponent(path), query: new URLSearchParams(q < 0 ? '' : url.slice(q + 1)) }
   } catch {
     throw new RegistryError('NAME_INVALID', 'invalid path encoding')
   }
 }
 
-export async function authorizeRepository(auth: AuthService | undefined, request: FastifyRequest, repo: string, action: 'pull' | 'push'): Promise<void> {
+async function authorizeRepository(auth: AuthService | undefined, request: FastifyRequest, repo: string, action: RepositoryAction): Promise<void> {
   if (!auth?.enabled) return
   const principal = request.headers.authorization === undefined ? ANONYMOUS : await callerOf(auth, request)
   if ((await auth.allowed(principal, repo)).includes(action)) return

@@ -92,7 +92,7 @@ export interface RefreshTokenRecord {
   readonly lastUsedAt?: Date
 }
 
-/** Brute-force counter of one throttle key (`user:NAME` or `addr:ADDRESS`). */
+/** Brute-force counter of one throttle key (`pair:ADDRESS|ACCOUNT` or `addr:ADDRESS`; auth/login-throttle.ts). */
 export interface LoginFailureRecord {
   readonly key: string
   readonly failures: number

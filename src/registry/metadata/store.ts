@@ -11,6 +11,7 @@
 import type { Digest } from '../../oci/digest.ts'
 import type { RepositoryName, Tag } from '../../oci/reference.ts'
 import type { AuthRepos } from './auth-store.ts'
+import type { GcRepo } from './gc-store.ts'
 import type { ScanRepo } from './scan-store.ts'
 
 /** OCI `n`/`last` pagination: up to `n` entries strictly after `last`, in lexical (byte) order. */
@@ -48,12 +49,23 @@ export interface ManifestRecord {
   readonly subject?: Digest
   readonly annotations?: Readonly<Record<string, string>>
   readonly pushedAt: Date
+  /**
+   * An image manifest's layer chain (distribution/layer-chain.ts): equal for manifests with the
+   * same layers in the same order; absent for indexes, artifacts and manifests stored before it existed.
+   */
+  readonly layerChain?: string
 }
 
 export interface ManifestRepo {
   /** Inserts or replaces (same digest ⇒ same content, so replacing only refreshes pushedAt). */
   put(m: ManifestRecord): Promise<void>
   get(repo: RepositoryName, digest: Digest): Promise<ManifestRecord | undefined>
+  /**
+   * Manifests, in any repository, whose layerChain is one of `chains`: those of the first chain
+   * given, then of the next, … (by repository and digest within one chain), at most `limit` in
+   * all. The candidates for an image's base (scanning/registry-base-images.ts).
+   */
+  withLayerChains(chains: readonly string[], limit: number): Promise<readonly ManifestRecord[]>
   /** Deletes the manifest and every tag pointing at it; false when it did not exist. */
   delete(repo: RepositoryName, digest: Digest): Promise<boolean>
 }
@@ -68,6 +80,8 @@ export interface TagRepo {
   /** Points `tag` at `digest` (moves it when it exists). */
   put(repo: RepositoryName, tag: Tag, digest: Digest, at: Date): Promise<void>
   list(repo: RepositoryName, page: Page<Tag>): Promise<readonly Tag[]>
+  /** The tags pointing at `digest` in `repo`, in lexical order, at most `limit`. */
+  ofDigest(repo: RepositoryName, digest: Digest, limit: number): Promise<readonly Tag[]>
   delete(repo: RepositoryName, tag: Tag): Promise<boolean>
 }
 
@@ -77,8 +91,16 @@ export interface UploadRecord {
   /** Bytes received and durably written so far. */
   readonly offset: number
   readonly startedAt: Date
-  /** Last time bytes arrived; expiry counts from here. */
+  /** Last time bytes arrived; the idle timeout counts from here. */
   readonly updatedAt: Date
+  /** The principal that started the session; absent when it was started without auth. */
+  readonly owner?: string
+}
+
+/** Which sessions are open: touched at or after `touchedSince` and started at or after `startedSince`. */
+export interface OpenWindow {
+  readonly touchedSince: Date
+  readonly startedSince: Date
 }
 
 export interface UploadRepo {
@@ -86,10 +108,10 @@ export interface UploadRepo {
   get(id: string): Promise<UploadRecord | undefined>
   setOffset(id: string, offset: number, at: Date): Promise<void>
   delete(id: string): Promise<boolean>
-  /** Sessions last updated before `before`, oldest first (for the purge job). */
-  listStale(before: Date, limit: number): Promise<readonly UploadRecord[]>
-  /** Sessions updated at or after `since` (the unexpired ones), in total and in `repo`. */
-  countActive(since: Date, repo: RepositoryName): Promise<{ readonly total: number; readonly repo: number }>
+  /** Sessions outside the window (idle too long or started too long ago), least recently touched first (for the purge job). */
+  listStale(window: OpenWindow, limit: number): Promise<readonly UploadRecord[]>
+  /** Sessions inside the window, in total, in `repo`, and started by `owner` (0 when `owner` is undefined). */
+  countActive(window: OpenWindow, repo: RepositoryName, owner?: string): Promise<{ readonly total: number; readonly repo: number; readonly owner: number }>
 }
 
 export interface MetadataStore {
@@ -103,6 +125,8 @@ export interface MetadataStore {
   readonly auth: AuthRepos
   /** The scan-on-push queue and scan results (scan-store.ts). */
   readonly scans: ScanRepo
+  /** Pins, deletion tombstones and the collector's lease (gc-store.ts). */
+  readonly gc: GcRepo
   /**
    * Runs `fn` atomically: all its writes commit together or not at all. `fn` must use only the
    * `tx` store it receives. Transactions are serialized.

@@ -10,7 +10,8 @@ import { test } from 'node:test'
 import type { Digest } from '../../oci/digest.ts'
 import { IMAGES_DIR, requireTestdata } from '../../testkit/repo-paths.ts'
 import { LayerTee, looksLikeLayer } from './layer-tee.ts'
-import { analyzeRawLayer } from './scan-analysis.ts'
+import { analyzeRawLayer, registryScanLimits } from './scan-analysis.ts'
+import { DEFAULT_SCANNING } from './scanning-config.ts'
 
 requireTestdata()
 
@@ -18,8 +19,9 @@ const BLOBS = join(IMAGES_DIR, 'node-app-on-debian', 'blobs', 'sha256')
 const APP_LAYER = 'sha256:8ab97ed83a39c4674839ab291af17c7d6254f4a1e7363cbabdbf5e7ad67de124'
 const CONFIG = 'sha256:1637456c0af1fe3a463f012418d700cdeb70e46697cf90126ae4ee9b388babd2'
 
+const LIMITS = registryScanLimits(DEFAULT_SCANNING)
 const blobPath = (d: string): string => join(BLOBS, d.slice('sha256:'.length))
-const tee = (maxBufferedBytes = 8 * 1024 * 1024, maxStallMs = 2_000): LayerTee => new LayerTee({ maxBufferedBytes, maxStallMs, analyze: analyzeRawLayer })
+const tee = (maxBufferedBytes = 8 * 1024 * 1024, maxStallMs = 2_000): LayerTee => new LayerTee({ maxBufferedBytes, maxStallMs, analyze: (raw, onTar, diffId, signal) => analyzeRawLayer(raw, onTar, diffId, signal, LIMITS) })
 
 async function feedFile(t: LayerTee, file: string, chunkSize = 16 * 1024): Promise<void> {
   for await (const chunk of createReadStream(file, { highWaterMark: chunkSize })) {
@@ -37,7 +39,7 @@ test('a gzip layer fed in chunks: the same analysis and diff_id as the from-stor
   assert.equal(outcome.kind, 'analysed', JSON.stringify(outcome))
   if (outcome.kind !== 'analysed') return
   assert.equal(outcome.diffId, diffId)
-  const expected = await analyzeRawLayer(createReadStream(blobPath(APP_LAYER)), (tar) => tar, diffId, new AbortController().signal)
+  const expected = await analyzeRawLayer(createReadStream(blobPath(APP_LAYER)), (tar) => tar, diffId, new AbortController().signal, LIMITS)
   assert.deepEqual(outcome.analysis, expected)
   assert.ok(JSON.stringify(expected).includes('lodash'), 'the app layer holds lodash')
 })

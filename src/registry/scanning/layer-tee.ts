@@ -6,8 +6,9 @@
  *
  * The diff_id is not known either (the config that lists it may come later), so the walk runs
  * under a random placeholder diff_id while the uncompressed bytes are hashed; when the stream
- * ends, the placeholder is replaced by the computed diff_id and the result is stored under the
- * same cache key analyzeImage uses. The key is therefore bound to content we hashed ourselves.
+ * ends, the placeholder is replaced by the computed diff_id, and the result is stored under the
+ * committed blob's digest (the key analyzeImage uses): the key is bound to bytes the upload
+ * verified, and the diff_id in the entry to bytes we hashed ourselves, never to a config's claim.
  *
  * Bounds: the upload never waits more than `maxStallMs` in total for the analysis and at most
  * `maxBufferedBytes` are queued; past either, the tee is abandoned (the scan then analyses the

@@ -16,10 +16,13 @@ import type { ManifestService } from '../distribution/manifest-service.ts'
 import { registerScanRoutes } from '../http/scans/scan-routes.ts'
 import type { MetadataStore } from '../metadata/store.ts'
 import type { Clock } from '../ports.ts'
+import { freeSpaceOf } from '../runtime/free-space.ts'
 import { FsLayerCache } from '../../scanner/cache/fs-layer-cache.ts'
 import { registryContent } from './registry-content.ts'
-import { resolveScanOnPush } from './scanning-config.ts'
-import { ScanService } from './scan-service.ts'
+import { registryScanLimits } from './scan-analysis.ts'
+import { DEFAULT_SCANNING, resolveScanOnPush } from './scanning-config.ts'
+import { NO_ADVISORY_DB, ScanService } from './scan-service.ts'
+import { visibleTo } from './registry-base-images.ts'
 import type { ScanWorkerLog } from './scan-worker.ts'
 import { UploadAnalyses } from './upload-analyses.ts'
 
@@ -63,18 +66,36 @@ export interface ScanningDeps {
 export function uploadAnalyses(config: RegistryConfig, log: ScanWorkerLog): UploadAnalyses | undefined {
   const scanning = config.scanning
   if (!scanning) return undefined
-  return new UploadAnalyses({ cache: scanCache(config), log, maxStallMs: scanning.teeMaxStallMs, wanted: (repo) => resolveScanOnPush(scanning, repo) })
+  return new UploadAnalyses({
+    cache: scanCache(config), limits: registryScanLimits(scanning), log, maxStallMs: scanning.teeMaxStallMs, wanted: (repo) => resolveScanOnPush(scanning, repo),
+  })
 }
 
-/** The scans' layer cache under the data dir. */
+/**
+ * The scans' layer cache under the data dir: entries bounded in size, and written only while the
+ * data dir keeps the uploads' free-space floor (limits.minFreeSpace) after the write.
+ */
 export function scanCache(config: RegistryConfig): FsLayerCache {
-  return new FsLayerCache(join(resolve(config.storage.dataDir), 'scan-cache'))
+  const dataDir = resolve(config.storage.dataDir)
+  return new FsLayerCache(join(dataDir, 'scan-cache'), {
+    maxEntryBytes: (config.scanning ?? DEFAULT_SCANNING).maxCacheEntryBytes,
+    minFreeBytes: config.limits.minFreeBytes,
+    freeSpace: freeSpaceOf(dataDir),
+  })
 }
 
 export function registerScanning(app: FastifyInstance, config: RegistryConfig, deps: ScanningDeps): ScanService | undefined {
   if (!config.scanning) return undefined
+  const { scanOnPush, rules, advisoryDb } = config.scanning
+  if (advisoryDb === undefined && (scanOnPush || Object.values(rules).some(Boolean))) {
+    app.log.warn(`scan on push is on but ${NO_ADVISORY_DB}: pushed images are checked for secrets and misconfigurations only, their vulnerabilities are not checked (build a DB with 'drydock db' and set it)`)
+  }
+  const auth = deps.auth
+  // Read at scan time: with auth `auto`, access control starts with the first user.
+  const access = auth ? { get enabled() { return auth.enabled }, isPublic: (repo: string) => auth.repos.publicRepos.isPublic(repo) } : undefined
   const scanning = new ScanService({
     store: deps.store, config: config.scanning, dataDir: config.storage.dataDir, clock: deps.clock,
+    baseImages: { store: deps.store, visible: visibleTo(access), maxCandidates: config.scanning.maxBaseCandidates },
     content: registryContent(deps.services), toolVersion: SCANNER_VERSION,
     cache: deps.uploads?.cache ?? scanCache(config), ...(deps.uploads ? { uploads: deps.uploads } : {}),
     log: { info: (o, m) => app.log.info(o, m), error: (o, m) => app.log.error(o, m) },

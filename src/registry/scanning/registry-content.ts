@@ -35,5 +35,14 @@ export function registryContent(services: { readonly manifests: ManifestService;
         throw err
       }
     },
+    async hasBlob(repository, digest: Digest): Promise<boolean> {
+      try {
+        await services.blobs.stat(parseRepositoryName(repository), digest)
+        return true
+      } catch (err) {
+        if (isUnknown(err)) return false
+        throw err
+      }
+    },
   }
 }

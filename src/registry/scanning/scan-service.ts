@@ -2,7 +2,8 @@
  * Scan on push, assembled: decides per repository whether a pushed manifest is scanned
  * (scanning-config.ts), queues it durably before the push is answered, and owns the worker that
  * runs the queue with the advisory DB and the layer cache under the data dir. The advisory DB is
- * opened on first use; without one configured, scans end FAILED and say so.
+ * opened on first use; without one configured, scans still store secrets and misconfigurations
+ * and mark the vulnerability part unavailable, with the reason (run-scan.ts).
  */
 import { resolve } from 'node:path'
 import type { Digest } from '../../oci/digest.ts'
@@ -17,6 +18,7 @@ import { preloadScanModules, runScan, type ScanRun } from './run-scan.ts'
 import { resolveScanOnPush, type ScanningConfig } from './scanning-config.ts'
 import { ScanWorker, type ScanWorkerLog } from './scan-worker.ts'
 import type { UploadAnalyses } from './upload-analyses.ts'
+import { registryBaseImages, type BaseImageLookup } from './registry-base-images.ts'
 
 export interface ScanServiceDeps {
   readonly store: MetadataStore
@@ -30,7 +32,12 @@ export interface ScanServiceDeps {
   readonly cache: LayerCache
   /** Analyses of uploads still finishing are awaited before a scan reads the cache. */
   readonly uploads?: UploadAnalyses
+  /** Where the compliance checklist looks for an unrecorded base (registry-base-images.ts). */
+  readonly baseImages?: BaseImageLookup
 }
+
+/** Why a scan has no vulnerability part when scanning.advisoryDb is unset (stored with the result). */
+export const NO_ADVISORY_DB = 'no advisory database configured (scanning.advisoryDb / --advisory-db)'
 
 /** Most manifests one repository rescan queues. */
 const MAX_RESCAN = 10_000
@@ -94,12 +101,11 @@ export class ScanService {
 
   async #scan(repo: string, digest: string, signal: AbortSignal): Promise<ScanRun> {
     const file = this.#d.config.advisoryDb
-    if (file === undefined) return { status: 'FAILED', description: 'no advisory database configured (scanning.advisoryDb / --advisory-db)' }
-    if (!this.#advisories) {
+    if (file !== undefined && !this.#advisories) {
       const { SqliteAdvisoryProvider } = await import('../../scanner/vuln/db/sqlite-provider.ts')
       this.#advisories = new SqliteAdvisoryProvider(resolve(file))
     }
-    const { cache, log, uploads } = this.#d
+    const { cache, log, uploads, baseImages } = this.#d
     // Layers analysed here (not during their upload) are logged, so the tee's effect is visible.
     const counted: LayerCache = {
       get: (key) => cache.get(key),
@@ -108,10 +114,12 @@ export class ScanService {
         log.info({ repo, digest, diffId: value.diffId, source: 'storage' }, 'layer analysed')
       },
     }
+    const { registryScanLimits } = await import('./scan-analysis.ts')
     return runScan({
-      content: this.#d.content, advisories: this.#advisories, cache: counted,
+      content: this.#d.content, advisories: this.#advisories ?? { unavailable: NO_ADVISORY_DB }, cache: counted, limits: registryScanLimits(this.#d.config),
       toolName: 'drydock', toolVersion: this.#d.toolVersion, now: () => this.#d.clock.now(),
       ...(uploads ? { beforeAnalysis: (layers: readonly string[]) => uploads.settled(layers) } : {}),
+      ...(baseImages ? { baseImages: (r: string, layers: readonly Digest[], diffIds: readonly Digest[]) => registryBaseImages(baseImages, r, layers, diffIds) } : {}),
     }, repo, digest, signal)
   }
 }

@@ -138,10 +138,10 @@ export class ScanWorker {
   async #finish(job: ScanRecord, run: ScanRun): Promise<void> {
     const at = this.#d.clock.now()
     const held = await this.#d.store.scans.finish(job.repo, job.digest, this.#owner, run.status === 'COMPLETE'
-      ? { status: 'COMPLETE', at, scannerVersion: run.result.scannerVersion, advisoryVersion: run.result.advisoryVersion, result: JSON.stringify(run.result) }
+      ? { status: 'COMPLETE', at, scannerVersion: run.result.scannerVersion, advisoryVersion: run.result.advisoryVersion, result: JSON.stringify(run.result), ...(run.description ? { description: run.description } : {}) }
       : { status: run.status, at, description: run.description })
     if (!held) return
-    const description = run.status === 'COMPLETE' ? undefined : run.description
+    const description = run.description
     this.#d.log.info({ repo: job.repo, digest: job.digest, status: run.status, ...(description ? { reason: description } : {}) }, 'scan finished')
     await this.#audit(job.repo, job.digest, run.status === 'COMPLETE' ? 'scan.complete' : 'scan.failed', {
       status: run.status, ...(description ? { reason: description.slice(0, 500) } : {}),

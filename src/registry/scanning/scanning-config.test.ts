@@ -23,3 +23,21 @@ test('scanning config: parses values and rejects bad input with readable message
   assert.throws(() => scanningConfig({ scanLease: 'soon' }), /scanning.lease/)
   assert.throws(() => scanningConfig({ advisoryDb: '' }), /advisory DB/)
 })
+
+test('scanning config: findings and cache-entry bounds, with defaults', () => {
+  const d = scanningConfig({})
+  assert.deepEqual([d.maxFindingsPerLayer, d.maxFindingsPerImage, d.maxCacheEntryBytes], [1000, 10_000, 16 * 1024 ** 2])
+  const cfg = scanningConfig({ scanMaxFindingsPerLayer: '50', scanMaxFindingsPerImage: 500, scanMaxCacheEntrySize: '4MiB' })
+  assert.deepEqual([cfg.maxFindingsPerLayer, cfg.maxFindingsPerImage, cfg.maxCacheEntryBytes], [50, 500, 4 * 1024 ** 2])
+  assert.throws(() => scanningConfig({ scanMaxFindingsPerLayer: 0 }), /scanning.maxFindingsPerLayer must be at least 1/)
+  assert.throws(() => scanningConfig({ scanMaxFindingsPerImage: -1 }), /scanning.maxFindingsPerImage: invalid count/)
+  assert.throws(() => scanningConfig({ scanMaxCacheEntrySize: 'big' }), /scanning.maxCacheEntrySize: invalid size/)
+})
+
+test('scanning config: base-image candidates bound, 0 turns the lookup off', () => {
+  assert.equal(scanningConfig({}).maxBaseCandidates, 50)
+  assert.equal(scanningConfig({ scanMaxBaseCandidates: '0' }).maxBaseCandidates, 0)
+  assert.equal(scanningConfig({ scanMaxBaseCandidates: 200 }).maxBaseCandidates, 200)
+  assert.throws(() => scanningConfig({ scanMaxBaseCandidates: 5000 }), /scanning.maxBaseCandidates must be at most 1000/)
+  assert.throws(() => scanningConfig({ scanMaxBaseCandidates: 'many' }), /scanning.maxBaseCandidates: invalid count/)
+})

@@ -14,13 +14,15 @@ import { BlobService } from '../distribution/blob-service.ts'
 import { SqliteStore } from '../metadata/sqlite/sqlite-store.ts'
 import { fakeClock } from '../ports.ts'
 import { MemoryDriver } from '../storage/memory/memory-driver.ts'
-import { registryLayerCacheKey } from './scan-analysis.ts'
+import { registryLayerCacheKey, registryScanLimits } from './scan-analysis.ts'
+import { DEFAULT_SCANNING } from './scanning-config.ts'
 import { TeeUploadService } from './tee-upload-service.ts'
 import { UploadAnalyses } from './upload-analyses.ts'
 
 requireTestdata()
 
 const repo = 'tee/app' as RepositoryName
+const LIMITS = registryScanLimits(DEFAULT_SCANNING)
 const BLOBS = join(IMAGES_DIR, 'node-app-on-debian', 'blobs', 'sha256')
 const LAYER = 'sha256:8ab97ed83a39c4674839ab291af17c7d6254f4a1e7363cbabdbf5e7ad67de124' as Digest
 const CONFIG = 'sha256:1637456c0af1fe3a463f012418d700cdeb70e46697cf90126ae4ee9b388babd2'
@@ -36,13 +38,14 @@ async function fixture() {
   const logged: string[] = []
   const log = { info: (o: object, m: string) => logged.push(`${m} ${JSON.stringify(o)}`), error: (o: object, m: string) => logged.push(`ERROR ${m}`) }
   const make = () => {
-    const analyses = new UploadAnalyses({ cache, log, wanted: (r) => r === repo })
+    const analyses = new UploadAnalyses({ cache, limits: LIMITS, log, wanted: (r) => r === repo })
     return { analyses, uploads: new TeeUploadService({ driver, store, blobs, clock, ids, expiryMs: 60_000 }, analyses) }
   }
   const data = await readFile(join(BLOBS, LAYER.slice(7)))
   const config = JSON.parse(await readFile(join(BLOBS, CONFIG.slice(7)), 'utf8')) as { rootfs: { diff_ids: Digest[] } }
-  const key = registryLayerCacheKey(config.rootfs.diff_ids[1] as Digest)
-  return { ...make(), make, cache, logged, data, key, blobs }
+  // Under the blob's digest; the entry carries the diff_id computed from the bytes.
+  const key = registryLayerCacheKey(LAYER, LIMITS)
+  return { ...make(), make, cache, logged, data, key, blobs, diffId: config.rootfs.diff_ids[1] as Digest }
 }
 
 async function* chunks(data: Uint8Array, size = 32 * 1024): AsyncIterable<Uint8Array> {
@@ -51,7 +54,7 @@ async function* chunks(data: Uint8Array, size = 32 * 1024): AsyncIterable<Uint8A
 
 describe('TeeUploadService', () => {
   it('a layer uploaded in chunks is analysed into the cache under the scan key', async () => {
-    const { uploads, analyses, cache, data, key, blobs } = await fixture()
+    const { uploads, analyses, cache, data, key, blobs, diffId } = await fixture()
     const s = await uploads.start(repo)
     const half = Math.floor(data.length / 2)
     await uploads.append(repo, s.id, chunks(data.subarray(0, half)), 0)
@@ -60,6 +63,7 @@ describe('TeeUploadService', () => {
     assert.deepEqual(await blobs.stat(repo, LAYER), { size: data.length })
     const cached = await cache.get(key)
     assert.ok(cached, 'the analysis is in the cache')
+    assert.equal(cached.diffId, diffId, 'the diff_id hashed from the upload')
     assert.ok(JSON.stringify(cached).includes('minimist'))
   })
 

@@ -35,8 +35,8 @@ export class TeeUploadService extends UploadService {
     this.#analyses = analyses
   }
 
-  override async start(repo: RepositoryName): Promise<UploadSession> {
-    const session = await super.start(repo)
+  override async start(repo: RepositoryName, owner?: string): Promise<UploadSession> {
+    const session = await super.start(repo, owner)
     const tap = this.#analyses.open(repo)
     if (tap) {
       const t: Tapped = { tap, seen: 0, busy: false, idle: undefined }
@@ -78,9 +78,9 @@ export class TeeUploadService extends UploadService {
     return size
   }
 
-  override async cancel(repo: RepositoryName, id: string): Promise<void> {
+  override async cancel(repo: RepositoryName, id: string, requester?: string): Promise<void> {
     try {
-      await super.cancel(repo, id)
+      await super.cancel(repo, id, requester)
     } finally {
       this.#drop(id, 'upload cancelled')
     }

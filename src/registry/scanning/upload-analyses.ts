@@ -10,11 +10,14 @@
  */
 import type { Digest } from '../../oci/digest.ts'
 import type { LayerCache } from '../../scanner/cache/layer-cache.ts'
+import type { ScanLimits } from '../../scanner/image/scan-limits.ts'
 import { LayerTee, type TeeOutcome } from './layer-tee.ts'
 import type { ScanWorkerLog } from './scan-worker.ts'
 
 export interface UploadAnalysesOptions {
   readonly cache: LayerCache
+  /** The limits the scans use (registryScanLimits): part of the cache key, so they must agree. */
+  readonly limits: ScanLimits
   readonly log: ScanWorkerLog
   /** Whether uploads into this repository are worth analysing (it scans on push). */
   readonly wanted: (repo: string) => boolean
@@ -58,7 +61,7 @@ export class UploadAnalyses {
       maxBufferedBytes: this.#o.maxBufferedBytes ?? 8 * MIB,
       maxStallMs: this.#o.maxStallMs ?? 2_000,
       // Loaded on first use: a registry that never scans does not load the analyzers.
-      analyze: async (raw, onTar, diffId, signal) => (await import('./scan-analysis.ts')).analyzeRawLayer(raw, onTar, diffId, signal),
+      analyze: async (raw, onTar, diffId, signal) => (await import('./scan-analysis.ts')).analyzeRawLayer(raw, onTar, diffId, signal, this.#o.limits),
     })
     this.#active++
     let open = true
@@ -99,7 +102,9 @@ export class UploadAnalyses {
     }
     try {
       const { registryLayerCacheKey } = await import('./scan-analysis.ts')
-      await this.#o.cache.put(registryLayerCacheKey(outcome.diffId), outcome.analysis)
+      // Keyed by the blob digest the upload was verified against; the entry carries the diff_id
+      // hashed from the bytes, which the scan compares with the config's claim.
+      await this.#o.cache.put(registryLayerCacheKey(blob, this.#o.limits), outcome.analysis)
       this.#o.log.info({ blob, diffId: outcome.diffId, source: 'upload' }, 'layer analysed')
     } catch (err) {
       this.#o.log.error({ err, blob }, 'could not store the layer analysis of an upload')

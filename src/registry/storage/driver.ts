@@ -56,6 +56,11 @@ export interface FileWriter {
    * fails (client abort), the bytes already written stay in the writer and `size` says how many.
    */
   append(source: AsyncIterable<Uint8Array>, opts?: IoOptions): Promise<number>
+  /**
+   * Cuts the uncommitted content back to its first `size` bytes (at most the current size), so a
+   * chunk refused after some of it was written leaves no trace. Later appends continue there.
+   */
+  truncate(size: number): Promise<void>
   /** Makes the content durable (fsync) and visible at the path atomically. */
   commit(opts?: IoOptions): Promise<void>
   /** Discards the uncommitted content. */

@@ -12,6 +12,8 @@ import { layerCacheKey, type LayerCache } from './layer-cache.ts'
 import { MemoryLayerCache } from './memory-layer-cache.ts'
 
 const diffId = `sha256:${'ab'.repeat(32)}` as Digest
+/** The layer's compressed blob: what the cache is keyed by (layer-cache.ts). */
+const blob = `sha256:${'ef'.repeat(32)}` as Digest
 const analyzers = [{ name: 'dpkg', version: 1, maxFileSize: 100 }, { name: 'apk', version: 2, maxFileSize: 100 }]
 const sample: LayerAnalysis = {
   diffId,
@@ -28,7 +30,7 @@ function suite(name: string, make: (dir: string) => LayerCache): void {
     it('misses, stores, returns an equal copy, overwrites', async () => {
       await withTempDir(async (dir) => {
         const cache = make(dir)
-        const key = layerCacheKey(diffId, analyzers, DEFAULT_SCAN_LIMITS)
+        const key = layerCacheKey(blob, analyzers, DEFAULT_SCAN_LIMITS)
         assert.equal(await cache.get(key), undefined)
         await cache.put(key, sample)
         const got = await cache.get(key)
@@ -45,14 +47,14 @@ suite('memory', () => new MemoryLayerCache())
 suite('filesystem', (dir) => new FsLayerCache(join(dir, 'cache')))
 
 describe('layer cache key', () => {
-  const base = layerCacheKey(diffId, analyzers, DEFAULT_SCAN_LIMITS)
-  it('changes with the diff_id, an analyzer version, the analyzer set and the limits; not with list order', () => {
+  const base = layerCacheKey(blob, analyzers, DEFAULT_SCAN_LIMITS)
+  it('changes with the blob digest, an analyzer version, the analyzer set and the limits; not with list order', () => {
     assert.match(base, /^sha256-[a-f0-9]{64}$/)
     assert.notEqual(layerCacheKey(`sha256:${'cd'.repeat(32)}` as Digest, analyzers, DEFAULT_SCAN_LIMITS), base)
-    assert.notEqual(layerCacheKey(diffId, [{ ...analyzers[0]!, version: 2 }, analyzers[1]!], DEFAULT_SCAN_LIMITS), base)
-    assert.notEqual(layerCacheKey(diffId, [analyzers[0]!], DEFAULT_SCAN_LIMITS), base)
-    assert.notEqual(layerCacheKey(diffId, analyzers, { ...DEFAULT_SCAN_LIMITS, maxFileBytes: 1 }), base)
-    assert.equal(layerCacheKey(diffId, [...analyzers].reverse(), DEFAULT_SCAN_LIMITS), base)
+    assert.notEqual(layerCacheKey(blob, [{ ...analyzers[0]!, version: 2 }, analyzers[1]!], DEFAULT_SCAN_LIMITS), base)
+    assert.notEqual(layerCacheKey(blob, [analyzers[0]!], DEFAULT_SCAN_LIMITS), base)
+    assert.notEqual(layerCacheKey(blob, analyzers, { ...DEFAULT_SCAN_LIMITS, maxFileBytes: 1 }), base)
+    assert.equal(layerCacheKey(blob, [...analyzers].reverse(), DEFAULT_SCAN_LIMITS), base)
   })
 
   it('the filesystem cache refuses foreign keys and drops corrupt entries', async () => {
@@ -67,6 +69,31 @@ describe('layer cache key', () => {
       assert.equal(await cache.get(base), undefined)
       assert.deepEqual(await readdir(sub), [])
     })
+  })
+
+  it('entries are bounded in size, and the filesystem cache keeps the free-space floor', async () => {
+    const big: LayerAnalysis = { ...sample, files: Array.from({ length: 2000 }, (_, i) => ({ ...sample.files[0]!, path: `f/${i}` })) }
+    const bytes = Buffer.byteLength(JSON.stringify(big))
+    await withTempDir(async (dir) => {
+      const bounded = new FsLayerCache(join(dir, 'a'), { maxEntryBytes: bytes - 1 })
+      await bounded.put(base, big)
+      assert.equal(await bounded.get(base), undefined, 'an entry over the bound is not written')
+      await bounded.put(base, sample)
+      assert.deepEqual(await bounded.get(base), sample, 'a small one is')
+
+      let free = bytes + 1000
+      const floored = new FsLayerCache(join(dir, 'b'), { minFreeBytes: 1000, freeSpace: async () => free })
+      await floored.put(base, big)
+      assert.ok(await floored.get(base), 'written while it leaves the floor free')
+      free = bytes + 999
+      const other = layerCacheKey(`sha256:${'01'.repeat(32)}` as Digest, analyzers, DEFAULT_SCAN_LIMITS)
+      await floored.put(other, big)
+      assert.equal(await floored.get(other), undefined, 'not written when it would eat into the floor')
+      assert.deepEqual(await readdir(join(dir, 'b', 'layers', other.slice(7, 9))).catch(() => []), [], 'and no temp file is left')
+    })
+    const memory = new MemoryLayerCache(10, bytes - 1)
+    await memory.put(base, big)
+    assert.equal(await memory.get(base), undefined)
   })
 
   it('the memory cache evicts the least recently used entry', async () => {

@@ -1,14 +1,17 @@
 // In-memory LayerCache (tests, one-shot CLI runs, the registry's short-lived scans). Entries are
 // stored as JSON text so callers can never mutate a cached result through a shared reference.
+// Bounded in entries (LRU) and in bytes per entry (a larger analysis is not kept).
 import type { LayerAnalysis } from '../image/layer-analysis.ts'
-import type { LayerCache } from './layer-cache.ts'
+import { boundedJson, DEFAULT_MAX_CACHE_ENTRY_BYTES, type LayerCache } from './layer-cache.ts'
 
 export class MemoryLayerCache implements LayerCache {
   readonly #entries = new Map<string, string>()
   readonly #maxEntries: number
+  readonly #maxEntryBytes: number
 
-  constructor(maxEntries = 1000) {
+  constructor(maxEntries = 1000, maxEntryBytes = DEFAULT_MAX_CACHE_ENTRY_BYTES) {
     this.#maxEntries = maxEntries
+    this.#maxEntryBytes = maxEntryBytes
   }
 
   async get(key: string): Promise<LayerAnalysis | undefined> {
@@ -22,7 +25,9 @@ export class MemoryLayerCache implements LayerCache {
 
   async put(key: string, value: LayerAnalysis): Promise<void> {
     this.#entries.delete(key)
-    this.#entries.set(key, JSON.stringify(value))
+    const text = boundedJson(value, this.#maxEntryBytes)
+    if (text === undefined) return
+    this.#entries.set(key, text)
     while (this.#entries.size > this.#maxEntries) {
       const oldest = this.#entries.keys().next().value
       if (oldest === undefined) break

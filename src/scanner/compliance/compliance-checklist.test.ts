@@ -2,7 +2,9 @@
 // tags and digests, the vulnerability gate, and evidence on each line.
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
+import type { Digest } from '../../oci/digest.ts'
 import type { ImageConfig } from '../image/source.ts'
+import { catalogOf, matchBaseByLayers, type BaseImageCatalog, type KnownImage } from './base-image-catalog.ts'
 import { evaluateCompliance, formatCompliance, type ComplianceInput } from './compliance-checklist.ts'
 import { imageTag, isOfficialImage, matchesAllowedBase } from './image-names.ts'
 
@@ -54,5 +56,57 @@ describe('compliance checklist', () => {
   it('an unknown base fails rather than passing by default', () => {
     const r = evaluateCompliance(base({ config: config({ User: 'app', Healthcheck: { Test: ['CMD', 'x'] } }) }))
     assert.deepEqual([r.items[0]?.status, r.passed], ['fail', false])
+  })
+})
+
+describe('base image not recorded (docker classic builder)', () => {
+  const d = (n: number): Digest => `sha256:${String(n).repeat(64).slice(0, 64)}` as Digest
+  // FROM debian:latest + one RUN, built with the classic builder: two layers, no base recorded.
+  const classic = (over: Partial<ComplianceInput> = {}): ComplianceInput => base({
+    config: { rootfs: { type: 'layers', diff_ids: [d(1), d(2)] }, config: { User: 'app', Healthcheck: { Test: ['CMD', 'x'] } } },
+    ...over,
+  })
+  const catalog = (images: KnownImage[]): BaseImageCatalog => catalogOf(images)
+
+  it('a local scan says plainly that the base cannot be known, and what cannot be checked', () => {
+    const item = evaluateCompliance(classic()).items[0]
+    assert.equal(item?.status, 'fail')
+    const text = item?.evidence.join('\n') ?? ''
+    assert.match(text, /base image unknown/)
+    assert.match(text, /does not record its base/)
+    assert.match(text, /docker build, classic or BuildKit, writes neither/)
+    assert.match(text, /cannot be checked: whether the base is official or allowed, and whether it is pinned/)
+    assert.doesNotMatch(text, /not recorded \(/)
+  })
+
+  it('with a catalog of known images, the longest layer-prefix match names the base', () => {
+    const images: KnownImage[] = [
+      { name: 'docker.io/library/debian:latest', diffIds: [d(1)] },
+      { name: 'docker.io/library/debian:12', diffIds: [d(1)] },
+      { name: 'docker.io/library/alpine:3.20', diffIds: [d(3)] },
+      { name: 'registry.example.com/other/app:1', diffIds: [d(1), d(4)] },
+    ]
+    assert.deepEqual(matchBaseByLayers([d(1), d(2)], catalog(images)), { names: ['docker.io/library/debian:12', 'docker.io/library/debian:latest'], layers: 1, of: 2 })
+    const item = evaluateCompliance(classic(), { baseImages: catalog(images) }).items[0]
+    assert.equal(item?.status, 'pass')
+    assert.deepEqual(item?.evidence, [
+      'base image not recorded; its first 1 of 2 layers are those of docker.io/library/debian:12, docker.io/library/debian:latest',
+      'docker.io/library/debian:12 is an official image',
+      'docker.io/library/debian:latest is an official image',
+    ])
+  })
+
+  it('a matched base is held to the allowlist like a recorded one', () => {
+    const item = evaluateCompliance(classic(), { baseImages: catalog([{ name: 'ghcr.io/acme/base:latest', diffIds: [d(1)] }]) }).items[0]
+    assert.equal(item?.status, 'fail')
+    assert.match(item?.evidence.join('\n') ?? '', /ghcr\.io\/acme\/base:latest is neither official nor in the allowlist/)
+  })
+
+  it('with a catalog and no match, it says no known image shares the first layers', () => {
+    const item = evaluateCompliance(classic(), { baseImages: catalog([{ name: 'docker.io/library/alpine:3.20', diffIds: [d(3)] }]) }).items[0]
+    assert.equal(item?.status, 'fail')
+    assert.match(item?.evidence.join('\n') ?? '', /no image in the catalog has the same first layers/)
+    // The image itself (same reference) is not its own base.
+    assert.equal(matchBaseByLayers([d(1), d(2)], catalog([{ name: 'registry.example.com/app:1.2.3', diffIds: [d(1), d(2)] }]), 'registry.example.com/app:1.2.3'), undefined)
   })
 })

@@ -10,12 +10,17 @@
  *   scan-reviewed  no remaining (not ignored / VEX-mitigated) finding at a failing severity
  *   versioned-tag  the image is referenced by a version tag or a digest, not `latest` or no tag
  *
- * An unknown base image fails: compliance is something to show, not to assume.
+ * An unknown base image fails: compliance is something to show, not to assume. When the image
+ * does not record its base (docker build, classic or BuildKit), a catalog of known images
+ * (ComplianceOptions.baseImages, which a registry can fill) may still name it by its layers;
+ * without one the evidence says plainly that the base cannot be known and what that leaves
+ * unchecked.
  */
 import type { SecretFinding } from '../analyzers/secret/secret-finding.ts'
 import type { ImageConfig } from '../image/source.ts'
 import { formatLocation, type MisconfigFinding } from '../misconfig/finding.ts'
 import { isRootUser } from '../misconfig/rules/run-as-root-rule.ts'
+import { matchBaseByLayers, type BaseImageCatalog } from './base-image-catalog.ts'
 import { baseImageName, imageTag, isOfficialImage, matchesAllowedBase } from './image-names.ts'
 
 export type ComplianceStatus = 'pass' | 'fail'
@@ -50,18 +55,40 @@ export interface ComplianceOptions {
   readonly allowedBases?: readonly string[]
   /** Severities that fail `scan-reviewed` (default CRITICAL, HIGH). */
   readonly failSeverities?: readonly string[]
+  /** Known images to find an unrecorded base by its layers (a registry has them; a local scan does not). */
+  readonly baseImages?: BaseImageCatalog
 }
 
 const MAX_EVIDENCE = 10
 const item = (id: ComplianceItem['id'], title: string, ok: boolean, evidence: string[]): ComplianceItem => ({ id, title, status: ok ? 'pass' : 'fail', evidence })
 
+const UNRECORDED = 'base image unknown: the image does not record its base (no org.opencontainers.image.base.name annotation or label; docker build, classic or BuildKit, writes neither; buildah and podman do)'
+const UNCHECKED = 'cannot be checked: whether the base is official or allowed, and whether it is pinned (DKL-DI-0006, `latest`); build with buildah or podman, or set LABEL org.opencontainers.image.base.name'
+
+/** Whether a base name is official or allowed, with the evidence line. */
+function judgeBase(base: string, opts: ComplianceOptions): { ok: boolean; evidence: string } {
+  if (isOfficialImage(base)) return { ok: true, evidence: `${base} is an official image` }
+  const allowed = matchesAllowedBase(base, opts.allowedBases ?? [])
+  return { ok: allowed !== undefined, evidence: allowed ? `${base} matches allowed base ${allowed}` : `${base} is neither official nor in the allowlist` }
+}
+
 function baseItem(input: ComplianceInput, opts: ComplianceOptions): ComplianceItem {
   const title = 'Base image is official or allowed'
   const base = baseImageName(input.config, input.annotations)
-  if (base === undefined) return item('base-image', title, false, ['base image not recorded (no org.opencontainers.image.base.name annotation or label)'])
-  if (isOfficialImage(base)) return item('base-image', title, true, [`${base} is an official image`])
-  const allowed = matchesAllowedBase(base, opts.allowedBases ?? [])
-  return item('base-image', title, allowed !== undefined, [allowed ? `${base} matches allowed base ${allowed}` : `${base} is neither official nor in the allowlist`])
+  if (base !== undefined) {
+    const judged = judgeBase(base, opts)
+    return item('base-image', title, judged.ok, [judged.evidence])
+  }
+  if (opts.baseImages === undefined) {
+    return item('base-image', title, false, [`${UNRECORDED}, and a local scan cannot tell it from the layers`, UNCHECKED])
+  }
+  const match = matchBaseByLayers(input.config.rootfs.diff_ids, opts.baseImages, input.reference)
+  if (match === undefined) return item('base-image', title, false, [`${UNRECORDED}, and no image in the catalog has the same first layers`, UNCHECKED])
+  const judged = match.names.map((n) => judgeBase(n, opts))
+  return item('base-image', title, judged.every((j) => j.ok), [
+    `base image not recorded; its first ${match.layers} of ${match.of} layers are those of ${match.names.join(', ')}`,
+    ...judged.map((j) => j.evidence),
+  ].slice(0, MAX_EVIDENCE))
 }
 
 export function evaluateCompliance(input: ComplianceInput, opts: ComplianceOptions = {}): ComplianceReport {

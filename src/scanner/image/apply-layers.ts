@@ -18,6 +18,7 @@
  *   paths, so pip-installed packages in the same dist-packages directory stay.
  */
 import type { Digest } from '../../oci/digest.ts'
+import { withOsPurl } from '../analyzers/os/os-package-purl.ts'
 import { resolveOs } from '../analyzers/os/resolve-os.ts'
 import { joinOwnedFiles } from '../analyzers/pkg/dpkg/parse-dpkg-list.ts'
 import type { Location, OsCandidate, OsInfo, OwnedFiles, PackageRecord, PackageType, Unknown } from '../model/package.ts'
@@ -125,7 +126,8 @@ export function applyLayers(layers: readonly AppliedLayer[], analyzerOrder: read
       if (!live(r.path, i)) continue
       if (r.result.os) osFound.push({ os: r.result.os, layer: i, rank: rank(r.analyzer) })
       if (r.result.osCandidate) candidates.push(r.result.osCandidate)
-      owned.push(...(r.result.ownedFiles ?? []))
+      // One by one: a layer's lists are unbounded, and a spread of them would overflow the stack.
+      for (const o of r.result.ownedFiles ?? []) owned.push(o)
       for (const p of r.result.packages ?? []) packages.push(withLocation(p, r.path, analysis.diffId, digest))
       for (const u of r.result.unknowns ?? []) unknowns.push({ ...u, diffId: u.diffId ?? analysis.diffId })
     }
@@ -138,7 +140,9 @@ export function applyLayers(layers: readonly AppliedLayer[], analyzerOrder: read
   })
   osFound.sort((a, b) => b.layer - a.layer || a.rank - b.rank)
   const os = resolveOs(candidates) ?? pickOs(osFound.map((o) => o.os))
-  const merged = dropOsOwned(joinOwnedFiles(mergePackages(packages), owned))
+  // Package analyzers see one file and cannot know the OS: the purls get its namespace and
+  // `distro` qualifier here, once the OS is resolved.
+  const merged = dropOsOwned(joinOwnedFiles(mergePackages(packages), owned)).map((p) => withOsPurl(p, os))
   merged.sort((a, b) => a.type.localeCompare(b.type) || a.name.localeCompare(b.name) || a.version.localeCompare(b.version))
   return { ...(os ? { os } : {}), packages: merged, unknowns, layerFiles, view }
 }

@@ -28,5 +28,7 @@ export interface ContentStore {
    * IMAGE_NOT_FOUND when the store does not hold it.
    */
   openRaw(descriptor: Descriptor, kind: 'manifest' | 'blob', opts: OpenOptions): Promise<Readable>
+  /** Whether the store holds the blob (ImageSource.hasBlob); stores of one tenant leave it out. */
+  hasBlob?(descriptor: Descriptor, opts: OpenOptions): Promise<boolean>
   close(): Promise<void>
 }

@@ -31,4 +31,6 @@ export interface LayerAnalysis {
   readonly unknowns: readonly Unknown[]
   /** Uncompressed size of the layer. */
   readonly uncompressedBytes: number
+  /** Findings found past ScanLimits.maxFindingsPerLayer: counted, not kept (absent when none). */
+  readonly omittedFindings?: number
 }

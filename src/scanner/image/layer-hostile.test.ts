@@ -13,7 +13,7 @@ import { walkLayer } from './layer-walker.ts'
 import { DEFAULT_SCAN_LIMITS, type ScanLimits } from './scan-limits.ts'
 import { gnuTar } from './testing/layout-builder.ts'
 import { listLayoutLayers, recordingAnalyzer, withTempDir } from './testing/layer-fixtures.ts'
-import { fixChecksum, paxEntry, tarBytes, tarHeader } from './testing/tar-writer.ts'
+import { fixChecksum, paxEntry, tarBytes, tarHeader, type RawEntry } from './testing/tar-writer.ts'
 import type { Analyzer } from '../analyzers/analyzer.ts'
 
 const DIFF = `sha256:${'0'.repeat(64)}` as Digest
@@ -113,19 +113,47 @@ describe('hostile layers', () => {
     })
   })
 
-  it('hard links: to a missing file gives an Unknown; to a file read earlier is analysed with its content', async () => {
+  it('hard links: a file and its links are analysed once per analyzer, at the first name it wants', async () => {
     await withTempDir(async (dir) => {
-      const good = await gnuTar(dir, { 'etc/real': 'hello', 'etc/alias': { hardlink: 'etc/real' } })
-      const rec = recordingAnalyzer('rec', (p) => p.startsWith('etc/'))
-      const r = await walkBytes(good, [rec])
-      assert.deepEqual(rec.calls.map((c) => [c.path, Buffer.from(c.content).toString()]), [['etc/real', 'hello'], ['etc/alias', 'hello']])
+      const good = await gnuTar(dir, { 'etc/real': 'hello', 'etc/alias': { hardlink: 'etc/real' }, 'opt/store/x1': 'pkg', 'app/pkg.db': { hardlink: 'opt/store/x1' } })
+      const rec = recordingAnalyzer('rec', (p) => p.startsWith('etc/') || p.endsWith('.db'))
+      const store = recordingAnalyzer('store', (p) => p.startsWith('opt/store/'))
+      const r = await walkBytes(good, [rec, store])
+      // etc/alias is etc/real's content: not analysed again. app/pkg.db is the first name of
+      // opt/store/x1's content that `rec` wants (a pnpm-style store): analysed there, by it only.
+      assert.deepEqual(rec.calls.map((c) => [c.path, Buffer.from(c.content).toString()]), [['etc/real', 'hello'], ['app/pkg.db', 'pkg']])
+      assert.deepEqual(store.calls.map((c) => c.path), ['opt/store/x1'])
       assert.equal(r.files.find((f) => f.path === 'etc/alias')?.size, 5)
+      assert.equal(r.files.find((f) => f.path === 'etc/alias')?.type, 'hardlink', 'every name is still in the file list')
     })
-    const missing = tarBytes([{ name: 'orphan', type: '1', linkName: 'nowhere' }])
+    // 2,000 links (one a link to a link) to one file: one analysis, not 2,001.
+    const entries: RawEntry[] = [{ name: 'keys', data: 'k' }, { name: 'l0', type: '1', linkName: 'keys' }, { name: 'l1', type: '1', linkName: 'l0' }]
+    for (let i = 2; i < 2000; i++) entries.push({ name: `l${i}`, type: '1', linkName: 'keys' })
+    const many = recordingAnalyzer('rec', () => true)
+    const amplified = await walkBytes(tarBytes(entries), [many])
+    assert.deepEqual(many.calls.map((c) => c.path), ['keys'])
+    assert.equal(amplified.files.length, 2001)
+    assert.deepEqual(amplified.unknowns, [])
+
+    const missing = tarBytes([{ name: 'orphan', type: '1', linkName: 'nowhere' }, { name: 'orphan2', type: '1', linkName: 'nowhere' }])
     const rec = recordingAnalyzer('rec', () => true)
     const r = await walkBytes(missing, [rec])
     assert.equal(rec.calls.length, 0)
-    assert.deepEqual(r.unknowns.map((u) => [u.path, u.analyzer, /missing file nowhere/.test(u.reason)]), [['orphan', 'rec', true]])
+    assert.deepEqual(r.unknowns.map((u) => [u.path, u.analyzer, /missing file nowhere/.test(u.reason)]), [['orphan', 'rec', true]], 'one Unknown per missing content, not per link')
+  })
+
+  it('findings are bounded per layer: the rest are counted in omittedFindings', async () => {
+    const { createSecretAnalyzer } = await import('../analyzers/secret/secret-analyzer.ts')
+    const keys = Array.from({ length: 30 }, (_, i) => `AKIA${'ABCDEFGHIJKLMNOP'.slice(i % 4)}${'QRSTUVWXYZ234567'.slice(0, i % 4)}`).join('\n')
+    const entries: RawEntry[] = Array.from({ length: 20 }, (_, i) => ({ name: `copies/${i}.env`, data: `${keys}\n` }))
+    const r = await walkBytes(tarBytes(entries), [createSecretAnalyzer()], { maxFindingsPerLayer: 50 })
+    const kept = r.results.reduce((n, x) => n + (x.result.secrets?.length ?? 0), 0)
+    assert.equal(kept, 50)
+    assert.ok((r.omittedFindings ?? 0) > 0)
+    const all = await walkBytes(tarBytes(entries), [createSecretAnalyzer()])
+    const found = all.results.reduce((n, x) => n + (x.result.secrets?.length ?? 0), 0)
+    assert.equal(kept + (r.omittedFindings ?? 0), found, 'every finding is kept or counted')
+    assert.equal(all.omittedFindings, undefined)
   })
 
   it('a file over the analyzer limit is not read and becomes an Unknown; a throwing analyzer too', async () => {

@@ -6,6 +6,15 @@
  * being buffered. Whiteouts and opaque-directory markers are recorded, not applied: the applier
  * merges layers.
  *
+ * Hard links: a link adds a name, not content. The content behind a set of links is analysed at
+ * most once per analyzer: by each analyzer at the first name it wants (the file itself, or the
+ * first link when the file's own path does not interest it, as with pnpm's store). Its results
+ * are on that path; the links are in `files` (type 'hardlink', linkTarget), so the file
+ * summaries still show every name. A file and N links are one set of findings, not N + 1.
+ *
+ * Findings are bounded per layer (limits.maxFindingsPerLayer): past it results keep their
+ * packages but lose their secrets, which are counted in `omittedFindings`.
+ *
  * Per-file problems become Unknowns and the walk goes on; stream-level problems (corrupt
  * compression, bad tar, limits) throw an ImageError.
  */
@@ -53,6 +62,12 @@ export async function walkLayer(tar: Readable | AsyncIterable<Uint8Array>, opts:
   const results: FileResult[] = []
   const unknowns: Unknown[] = []
   const regular = new Map<string, LayerFile>()
+  /** Path of a regular file or a hard link → the regular file whose content it names. */
+  const contentOf = new Map<string, string>()
+  /** Regular file (content) → the analyzers that already had it, under whichever name. */
+  const analysedBy = new Map<string, Set<string>>()
+  let findings = 0
+  let omittedFindings = 0
   const kept = new Map<string, Buffer>()
   let keptBytes = 0
   let bytes = 0
@@ -67,11 +82,23 @@ export async function walkLayer(tar: Readable | AsyncIterable<Uint8Array>, opts:
     unknowns.push({ path, diffId, analyzer, reason })
   }
 
+  /** Keeps a result's secrets while the layer's budget lasts; counts the rest. */
+  function bounded(r: AnalysisResult): AnalysisResult {
+    const found = r.secrets?.length ?? 0
+    if (found === 0) return r
+    const room = Math.max(0, limits.maxFindingsPerLayer - findings)
+    findings += Math.min(found, room)
+    if (found <= room) return r
+    omittedFindings += found - room
+    return { ...r, secrets: r.secrets?.slice(0, room) ?? [] }
+  }
+
   async function analyzeContent(meta: FileMeta, wanted: readonly Analyzer[], content: Buffer): Promise<void> {
     for (const a of wanted) {
       try {
         const r = await a.analyze({ path: meta.path, content, meta, diffId })
-        if (!isEmptyResult(r)) results.push({ path: meta.path, analyzer: a.name, result: r })
+        const result = r && bounded(r)
+        if (!isEmptyResult(result)) results.push({ path: meta.path, analyzer: a.name, result })
       } catch (err) {
         unknown(meta.path, a.name, `analyzer failed: ${err instanceof Error ? err.message : String(err)}`)
       }
@@ -108,16 +135,28 @@ export async function walkLayer(tar: Readable | AsyncIterable<Uint8Array>, opts:
         path: entry.path, type: entry.type, size: entry.size, mode: entry.mode, uid: entry.uid, gid: entry.gid,
         ...(entry.linkTarget !== undefined ? { linkTarget: entry.linkTarget } : {}),
       }
+      // The regular file whose content this entry is (itself, or a hard link's target, even
+      // through a link to a link); a link to a missing file names itself, so it is judged once.
+      let content: string = entry.path
       if (entry.type === 'hardlink') {
-        const target = regular.get(entry.linkTarget ?? '')
+        content = contentOf.get(entry.linkTarget ?? '') ?? `\0missing\0${entry.linkTarget ?? ''}`
+        const target = regular.get(content)
         if (target) file = { ...file, size: target.size }
       }
       files.push(file)
       if (entry.type !== 'file' && entry.type !== 'hardlink') continue
-      if (entry.type === 'file') regular.set(entry.path, file)
+      contentOf.set(entry.path, content)
+      if (entry.type === 'file') {
+        regular.set(entry.path, file)
+        // New content under this name (a path may repeat in a tar): nobody has analysed it yet.
+        analysedBy.set(entry.path, new Set())
+      }
 
       const meta: FileMeta = { path: file.path, size: file.size, mode: file.mode, uid: file.uid, gid: file.gid }
-      const wanted = wantedBy(meta)
+      const done = analysedBy.get(content) ?? new Set<string>()
+      analysedBy.set(content, done)
+      const wanted = wantedBy(meta).filter((a) => !done.has(a.name))
+      for (const a of wanted) done.add(a.name)
       if (wanted.length === 0) continue
       const readable = wanted.filter((a) => {
         const cap = Math.min(a.maxFileSize, limits.maxFileBytes)
@@ -127,22 +166,25 @@ export async function walkLayer(tar: Readable | AsyncIterable<Uint8Array>, opts:
       })
       if (readable.length === 0) continue
 
-      let content: Buffer | undefined
+      let body: Buffer | undefined
       if (entry.type === 'hardlink') {
-        content = kept.get(entry.linkTarget ?? '')
-        if (!content) {
-          const why = regular.has(entry.linkTarget ?? '') ? 'hard link target was not kept in memory' : `hard link to missing file ${entry.linkTarget ?? ''}`
+        body = kept.get(content)
+        if (!body) {
+          const why = regular.has(content) ? 'hard link target was not kept in memory' : `hard link to missing file ${entry.linkTarget ?? ''}`
           for (const a of readable) unknown(file.path, a.name, why)
           continue
         }
       } else {
-        content = await readBody(entry)
-        if (keptBytes + content.length <= HARDLINK_KEEP_BYTES) {
-          kept.set(entry.path, content)
-          keptBytes += content.length
+        body = await readBody(entry)
+        const previous = kept.get(entry.path)
+        if (previous) keptBytes -= previous.length
+        kept.delete(entry.path)
+        if (keptBytes + body.length <= HARDLINK_KEEP_BYTES) {
+          kept.set(entry.path, body)
+          keptBytes += body.length
         }
       }
-      await analyzeContent(meta, readable, content)
+      await analyzeContent(meta, readable, body)
     }
   } catch (err) {
     throw toLayerError(err)
@@ -150,5 +192,5 @@ export async function walkLayer(tar: Readable | AsyncIterable<Uint8Array>, opts:
     // On an early exit the decompressor and the blob stream (file handle, socket) must go now.
     if (tar instanceof Readable && !tar.readableEnded) tar.destroy()
   }
-  return { diffId, files, whiteouts, opaqueDirs, results, unknowns, uncompressedBytes: bytes }
+  return { diffId, files, whiteouts, opaqueDirs, results, unknowns, uncompressedBytes: bytes, ...(omittedFindings > 0 ? { omittedFindings } : {}) }
 }

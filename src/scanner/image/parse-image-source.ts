@@ -15,10 +15,8 @@ import type { ImageSource } from './source.ts'
 export interface ImageSourceOptions {
   /** Allow plain http (and skip nothing else) for non-loopback registries. */
   readonly insecure?: boolean
-  /** Basic credentials for the registry (otherwise docker config.json `auths`, if any). */
+  /** Credentials for the registry (the CLI finds them: src/cli/credentials/); anonymous without. */
   readonly credentials?: RegistryCredentials
-  /** Path of a docker config.json (default: $DOCKER_CONFIG/config.json or ~/.docker/config.json). */
-  readonly dockerConfigPath?: string
   /** Max bytes of a manifest/index/config document. */
   readonly maxDocumentBytes?: number
 }

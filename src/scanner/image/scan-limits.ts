@@ -13,6 +13,13 @@ export interface ScanLimits {
   readonly maxMetadataBytes: number
   /** Max bytes of a manifest, index or config document. */
   readonly maxDocumentBytes: number
+  /**
+   * Max findings (secrets in files) kept for one layer; past it they are counted, not kept, and
+   * the report says so. A layer of a thousand copies of one key file is one problem.
+   */
+  readonly maxFindingsPerLayer: number
+  /** Max findings one image's report lists (most severe first); the rest are counted, and the report says so. */
+  readonly maxFindingsPerImage: number
 }
 
 export const DEFAULT_SCAN_LIMITS: ScanLimits = {
@@ -21,6 +28,8 @@ export const DEFAULT_SCAN_LIMITS: ScanLimits = {
   maxFileBytes: 256 * 1024 ** 2,
   maxMetadataBytes: 1024 ** 2,
   maxDocumentBytes: 8 * 1024 ** 2,
+  maxFindingsPerLayer: 1_000,
+  maxFindingsPerImage: 10_000,
 }
 
 export function withDefaultLimits(partial: Partial<ScanLimits> | undefined): ScanLimits {

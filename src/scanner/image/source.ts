@@ -59,6 +59,12 @@ export interface ImageSource {
    * stream errors, so the call itself never throws; destroy the stream to stop early.
    */
   openBlob(descriptor: Descriptor, opts?: OpenOptions): Readable
+  /**
+   * Whether the blob can be read here, without reading it. Sources that serve several tenants
+   * (the registry's storage) implement it, so that a layer-cache hit is only used for a blob the
+   * scanned image's repository holds; for the others, holding the manifest is enough.
+   */
+  hasBlob?(descriptor: Descriptor, opts?: OpenOptions): Promise<boolean>
   /** Releases file handles and connections. Idempotent. */
   close(): Promise<void>
 }
@@ -73,4 +79,6 @@ export interface RegistryContentProvider {
   getManifest(repository: string, reference: string, opts?: OpenOptions): Promise<{ readonly bytes: Uint8Array; readonly mediaType?: string } | undefined>
   /** A stream of the blob's bytes, or undefined if the repository does not hold it. */
   openBlob(repository: string, digest: Digest, opts?: OpenOptions): Promise<Readable | undefined>
+  /** Whether `repository` holds (links) the blob; the registry's access boundary for cached results. */
+  hasBlob(repository: string, digest: Digest, opts?: OpenOptions): Promise<boolean>
 }

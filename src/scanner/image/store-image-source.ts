@@ -5,8 +5,10 @@
 import { pipeline, type Readable } from 'node:stream'
 import type { Descriptor, Platform } from '../../oci/descriptor.ts'
 import { digestOf, type Digest } from '../../oci/digest.ts'
+import { parseImageConfig } from '../../oci/image-config.ts'
 import { parseManifest, type ImageManifest, type ParsedManifest } from '../../oci/manifest.ts'
 import { isIndexMediaType } from '../../oci/media-types.ts'
+import { StrictJsonError } from '../../oci/strict-json.ts'
 import type { ContentStore, RootDocument } from './content-store.ts'
 import { ImageError } from './image-errors.ts'
 import { formatPlatform, hostPlatform, isImagePlatform, parsePlatformSpec, platformMatches } from './platform.ts'
@@ -79,9 +81,11 @@ export class StoreImageSource implements ImageSource {
     const bytes = await this.#readDocument(manifest.config, 'blob', opts.signal)
     let json: unknown
     try {
-      json = JSON.parse(Buffer.from(bytes).toString('utf8'))
-    } catch {
-      throw new ImageError('SOURCE_INVALID', `image config ${manifest.config.digest} is not valid JSON`)
+      // The registry's rules (oci/image-config.ts): read the config exactly as Go clients will.
+      json = parseImageConfig(bytes)
+    } catch (err) {
+      const reason = err instanceof StrictJsonError ? err.message : 'not valid JSON'
+      throw new ImageError('SOURCE_INVALID', `image config ${manifest.config.digest} is refused: ${reason}`)
     }
     const rootfs = (json as { rootfs?: { diff_ids?: unknown } } | null)?.rootfs
     if (typeof json !== 'object' || json === null || !Array.isArray(rootfs?.diff_ids) || !rootfs.diff_ids.every((d) => typeof d === 'string')) {
@@ -92,6 +96,11 @@ export class StoreImageSource implements ImageSource {
 
   openBlob(descriptor: Descriptor, opts: OpenOptions = {}): Readable {
     return this.#verified(descriptor, 'blob', opts.signal)
+  }
+
+  /** Stores of one tenant do not say (ContentStore.hasBlob absent): holding the manifest is enough. */
+  async hasBlob(descriptor: Descriptor, opts: OpenOptions = {}): Promise<boolean> {
+    return this.#store.hasBlob ? this.#store.hasBlob(descriptor, opts) : true
   }
 
   #verified(d: Descriptor, kind: 'manifest' | 'blob', signal: AbortSignal | undefined): Readable {

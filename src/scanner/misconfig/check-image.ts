@@ -10,6 +10,7 @@ import type { MisconfigFinding } from './finding.ts'
 import { historyInstructions } from './history-instructions.ts'
 import { BUILTIN_MISCONFIG_RULES } from './misconfig-rules.ts'
 import type { CheckContext, Evidence, MisconfigOptions, MisconfigRule } from './rule.ts'
+import type { ConfigFiles } from './web-server/config-files.ts'
 
 const MAX_EVIDENCE = 240
 /** Longer than any secret a rule matches, so none is cut in two before it is redacted. */
@@ -39,6 +40,8 @@ export interface ImageCheckInput {
   readonly config: ImageConfig
   readonly layerFiles?: readonly LayerFileIndex[]
   readonly annotations?: Readonly<Record<string, string>>
+  /** Web-server config files of the image, for the rules that read file content (DRY-DI-0008). */
+  readonly configFiles?: ConfigFiles
 }
 
 export function checkImage(input: ImageCheckInput, options: MisconfigOptions = {}, rules: readonly MisconfigRule[] = BUILTIN_MISCONFIG_RULES): MisconfigFinding[] {
@@ -48,6 +51,7 @@ export function checkImage(input: ImageCheckInput, options: MisconfigOptions = {
     instructions: historyInstructions(input.config),
     layerFiles: input.layerFiles ?? [],
     ...(input.annotations ? { annotations: input.annotations } : {}),
+    ...(input.configFiles ? { configFiles: input.configFiles } : {}),
   }
   const out: MisconfigFinding[] = []
   for (const rule of rules) for (const e of rule.checkImage?.(facts, ctx) ?? []) out.push(toFinding(rule, e))

@@ -10,6 +10,7 @@ import type { ImageInventory } from '../pipeline/analyze-image.ts'
 import { checkImage } from './check-image.ts'
 import type { MisconfigFinding } from './finding.ts'
 import type { MisconfigOptions } from './rule.ts'
+import { readWebServerConfigs } from './web-server/config-files.ts'
 
 export interface ImageFindingsOptions {
   readonly secrets?: ImageSecretOptions
@@ -25,8 +26,10 @@ export interface ImageFindings {
 
 export async function findImageSecretsAndMisconfigs(source: ImageSource, inventory: ImageInventory, opts: ImageFindingsOptions = {}): Promise<ImageFindings> {
   const secrets = inventory.secrets ?? await scanImageSecrets(source, inventory, opts.secrets)
+  const configFiles = await readWebServerConfigs(source, inventory, opts.secrets?.signal ? { signal: opts.secrets.signal } : {})
+  const annotations = opts.annotations ?? inventory.image.annotations
   const misconfigs = checkImage(
-    { config: inventory.image.config, layerFiles: inventory.layerFiles, ...(opts.annotations ?? inventory.image.annotations ? { annotations: opts.annotations ?? inventory.image.annotations } : {}) },
+    { config: inventory.image.config, layerFiles: inventory.layerFiles, configFiles, ...(annotations ? { annotations } : {}) },
     { ...opts.misconfig, ...(opts.secrets?.rules ? { secretRules: opts.secrets.rules } : {}) },
   )
   return { secrets, misconfigs }

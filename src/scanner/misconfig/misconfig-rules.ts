@@ -9,6 +9,7 @@ import { packageCacheRule } from './rules/package-cache-rule.ts'
 import { pipeToShellRule } from './rules/pipe-to-shell-rule.ts'
 import { runAsRootRule } from './rules/run-as-root-rule.ts'
 import { secretsInEnvRule } from './rules/secrets-in-env-rule.ts'
+import { securityHeadersRule } from './rules/security-headers-rule.ts'
 import { setuidFilesRule } from './rules/setuid-files-rule.ts'
 import { sshPortRule } from './rules/ssh-port-rule.ts'
 import { sudoRule } from './rules/sudo-rule.ts'
@@ -30,4 +31,5 @@ export const BUILTIN_MISCONFIG_RULES: readonly MisconfigRule[] = [
   worldWritableRule,
   wastedBytesRule,
   layerCountRule,
+  securityHeadersRule,
 ]

@@ -12,6 +12,7 @@ import type { ImageConfig } from '../image/source.ts'
 import type { SecretRuleSet } from '../analyzers/secret/secret-rule.ts'
 import type { FindingLocation, FindingSeverity } from './finding.ts'
 import type { Instruction } from './instruction.ts'
+import type { ConfigFiles } from './web-server/config-files.ts'
 
 export interface ImageFacts {
   readonly config: ImageConfig
@@ -21,6 +22,8 @@ export interface ImageFacts {
   readonly layerFiles: readonly LayerFileIndex[]
   /** Manifest annotations (org.opencontainers.image.base.name ...), when known. */
   readonly annotations?: Readonly<Record<string, string>>
+  /** Web-server config files read from the final view (web-server/config-files.ts); absent when not read. */
+  readonly configFiles?: ConfigFiles
 }
 
 export interface DockerfileStage {

@@ -28,6 +28,7 @@ export interface PackageRecord {
   /** The version as the package manager writes it (for deb/rpm: `[epoch:]version[-release]`). */
   readonly version: string
   readonly type: PackageType
+  /** '' when the package has no valid purl (a jar with no pom.properties has no Maven coordinates). */
   readonly purl: string
   readonly licenses: readonly string[]
   readonly locations: readonly Location[]

@@ -154,6 +154,29 @@ describe('analyzeImage', () => {
     })
   })
 
+  it("a cached layer is never used for a blob whose config claims its diff_id (`drydock scan` of local sources)", async () => {
+    await withTempDir(async (dir) => {
+      const clean = await gnuTar(dir, { 'etc/fake-release': '12\n' })
+      const vulnerable = await gnuTar(dir, { 'etc/fake-release': '12\n', 'var/lib/fake/status': 'vulnerable 0.1\n' })
+      const { digestOf } = await import('../../oci/digest.ts')
+      const { isImageError } = await import('../image/image-errors.ts')
+      for (const cache of [new MemoryLayerCache(), new FsLayerCache(join(dir, 'cache'))]) {
+        const honest = await writeLayout(join(dir, 'honest'), [{ tar: clean, compression: 'gzip' }])
+        await analyzeImage(await parseImageSource(honest), { analyzers: [fakeDbAnalyzer(), fakeOsAnalyzer()], cache })
+        // The vulnerable layer under a config that names the clean layer's diff_id: the clean
+        // analysis is in the cache, the walk must not be skipped in its favour.
+        const lying = await writeLayout(join(dir, 'lying'), [{ tar: vulnerable, compression: 'gzip', claimedDiffId: digestOf(clean) }])
+        await assert.rejects(analyzeImage(await parseImageSource(lying), { analyzers: [fakeDbAnalyzer(), fakeOsAnalyzer()], cache }),
+          (err) => isImageError(err, 'DIGEST_MISMATCH') && /diff_id/.test(err.message))
+        // The reverse: the clean blob under a config naming another layer's diff_id, with the
+        // clean blob's analysis cached, fails the same way instead of answering from the cache.
+        const reverse = await writeLayout(join(dir, 'reverse'), [{ tar: clean, compression: 'gzip', claimedDiffId: digestOf(vulnerable) }])
+        await assert.rejects(analyzeImage(await parseImageSource(reverse), { analyzers: [fakeDbAnalyzer(), fakeOsAnalyzer()], cache }),
+          (err) => isImageError(err, 'DIGEST_MISMATCH') && /diff_id/.test(err.message))
+      }
+    })
+  })
+
   it('cancellation: an abort during the walk rejects promptly with an AbortError', async () => {
     const { IMAGES_DIR } = await import('../../testkit/repo-paths.ts')
     const source = await parseImageSource(`oci:${join(IMAGES_DIR, 'debian-bookworm-slim')}`)

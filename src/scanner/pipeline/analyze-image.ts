@@ -1,8 +1,9 @@
 /**
  * analyzeImage: the core of `drydock sbom` and `drydock scan`. Resolves the image, then for every
- * layer either takes the cached analysis (keyed by diff_id + analyzers + limits) or streams the
- * blob through decompression and the walker, a few layers at a time, and finally merges the
- * layers with the applier. Nothing is extracted to disk and no layer is held in memory.
+ * layer either takes the cached analysis (keyed by blob digest + analyzers + limits, checked
+ * against the config's diff_id) or streams the blob through decompression and the walker, a few
+ * layers at a time, and finally merges the layers with the applier. Nothing is extracted to disk
+ * and no layer is held in memory.
  *
  * With `secrets` set, the secret analyzer runs in the same walk (one pass over the blobs) and the
  * inventory carries the image's secret findings (see secret-pass.ts).
@@ -78,6 +79,16 @@ export interface ImageInventory {
    * every layer (deleted or replaced ones included, marked so) and from the config and history.
    */
   readonly secrets?: readonly SecretFinding[]
+  /**
+   * Findings left out because a bound was hit (ScanLimits.maxFindingsPerLayer / PerImage), with
+   * why; absent when nothing was left out. The report carries it as `truncated`.
+   */
+  readonly omitted?: OmittedFindings
+}
+
+export interface OmittedFindings {
+  readonly count: number
+  readonly reasons: readonly string[]
 }
 
 export async function analyzeImage(source: ImageSource, opts: AnalyzeOptions): Promise<ImageInventory> {
@@ -94,6 +105,24 @@ export async function analyzeAllPlatforms(source: ImageSource, opts: Omit<Analyz
   const out: ImageInventory[] = []
   for (const image of images) out.push(await analyzeResolvedImage(source, image, opts))
   return out
+}
+
+/**
+ * Throws unless a cache entry (keyed by the blob digest, see layer-cache.ts) may stand in for
+ * walking the blob. Its diffId was computed from the blob's content when it was stored: a config that
+ * lists another diff_id describes a different layer, and the image is refused (DIGEST_MISMATCH),
+ * as the walk would refuse it. A source that serves several tenants confirms the blob is still
+ * in the scanned image's repository, so a cached result is never read for a blob it lacks.
+ */
+async function checkCacheEntry(source: ImageSource, descriptor: Descriptor, cached: LayerAnalysis, diffId: Digest, signal: AbortSignal): Promise<void> {
+  if (cached.diffId !== diffId) {
+    throw new ImageError('DIGEST_MISMATCH', `layer ${descriptor.digest} has diff_id ${cached.diffId}, but the image config lists diff_id ${diffId}`, {
+      detail: { digest: descriptor.digest, expected: diffId, actual: cached.diffId },
+    })
+  }
+  if (source.hasBlob && !(await source.hasBlob(descriptor, { signal }))) {
+    throw new ImageError('IMAGE_NOT_FOUND', `blob ${descriptor.digest} is not in ${source.reference}`)
+  }
 }
 
 export async function analyzeResolvedImage(source: ImageSource, resolved: ResolvedImage, opts: AnalyzeOptions): Promise<ImageInventory> {
@@ -116,15 +145,17 @@ export async function analyzeResolvedImage(source: ImageSource, resolved: Resolv
   const analyzers = opts.secrets ? [...opts.analyzers, secretWalkAnalyzer(opts.secrets)] : opts.analyzers
 
   const analyses = await mapBounded(layers, opts.concurrency ?? 2, async (layer, i): Promise<LayerAnalysis> => {
-    const key = opts.cache ? layerCacheKey(layer.diffId, analyzers, limits) : undefined
+    const descriptor = descriptors[i] as Descriptor
+    const key = opts.cache ? layerCacheKey(layer.digest, analyzers, limits) : undefined
     const cached = key ? await opts.cache?.get(key) : undefined
-    if (cached && cached.diffId === layer.diffId) {
+    if (cached) {
+      await checkCacheEntry(source, descriptor, cached, layer.diffId, signal)
       progress.bytesRead += layer.size
       progress.layersDone++
       report()
       return cached
     }
-    const raw = source.openBlob(descriptors[i] as Descriptor, { signal })
+    const raw = source.openBlob(descriptor, { signal })
     const tar = await openLayerStream(raw, {
       maxUncompressedBytes: limits.maxLayerBytes,
       expectedDiffId: layer.diffId,
@@ -144,6 +175,8 @@ export async function analyzeResolvedImage(source: ImageSource, resolved: Resolv
     throw err
   })
   const applied = applyLayers(analyses.map((analysis, i) => ({ analysis, digest: layers[i]!.digest })), analyzers.map((a) => a.name))
+  const secrets = opts.secrets ? collectImageSecrets(analyses, applied.layerFiles, config, opts.secrets, limits.maxFindingsPerImage) : undefined
+  const omitted = secrets && secrets.omitted > 0 ? omittedFindings(analyses, layers, secrets.omitted, limits) : undefined
   return {
     image: {
       reference: source.reference,
@@ -158,6 +191,20 @@ export async function analyzeResolvedImage(source: ImageSource, resolved: Resolv
     packages: applied.packages,
     unknowns: applied.unknowns,
     layerFiles: applied.layerFiles,
-    ...(opts.secrets ? { secrets: collectImageSecrets(analyses, applied.layerFiles, config, opts.secrets) } : {}),
+    ...(secrets ? { secrets: secrets.secrets } : {}),
+    ...(omitted ? { omitted } : {}),
   }
+}
+
+const MAX_REASON_LINES = 10
+
+function omittedFindings(analyses: readonly LayerAnalysis[], layers: readonly InventoryLayer[], count: number, limits: ScanLimits): OmittedFindings {
+  const reasons: string[] = []
+  const capped = analyses.flatMap((a, i) => (a.omittedFindings ? [`layer ${layers[i]?.digest ?? i}: ${a.omittedFindings} secret finding(s) past maxFindingsPerLayer (${limits.maxFindingsPerLayer})`] : []))
+  // Bounded too: one line per layer for the first few, then how many more.
+  for (const r of capped.slice(0, MAX_REASON_LINES)) reasons.push(r)
+  if (capped.length > MAX_REASON_LINES) reasons.push(`${capped.length - MAX_REASON_LINES} more layer(s) past maxFindingsPerLayer`)
+  const pastImage = count - analyses.reduce((n, a) => n + (a.omittedFindings ?? 0), 0)
+  if (pastImage > 0) reasons.push(`${pastImage} secret finding(s) past maxFindingsPerImage (${limits.maxFindingsPerImage})`)
+  return { count, reasons }
 }

@@ -34,13 +34,26 @@ export function applySecretConfig(found: readonly SecretFinding[], opts: SecretS
   })
 }
 
+export interface ImageSecrets {
+  readonly secrets: SecretFinding[]
+  /** Secrets found but not kept: past a layer's bound (counted by the walker) or the image's. */
+  readonly omitted: number
+}
+
 /**
  * Every secret of the image: files of every layer (live, deleted or replaced later, annotated
- * by the applier's layerFiles) and the config and history strings.
+ * by the applier's layerFiles) and the config and history strings, at most `maxFindings`
+ * (config secrets first, then layer by layer); the rest are counted in `omitted`.
  */
-export function collectImageSecrets(analyses: readonly LayerAnalysis[], layerFiles: readonly LayerFileIndex[], config: ImageConfig, opts: SecretScanOptions): SecretFinding[] {
-  const inLayers = secretsFromLayerResults(analyses, layerFiles)
+export function collectImageSecrets(analyses: readonly LayerAnalysis[], layerFiles: readonly LayerFileIndex[], config: ImageConfig, opts: SecretScanOptions, maxFindings: number): ImageSecrets {
   // Config strings are scanned with the configured rules directly: nothing here is cached.
-  const inConfig = scanConfigSecrets(config, { ...(opts.rules ? { rules: opts.rules } : {}) })
-  return applySecretConfig([...inLayers, ...inConfig], opts)
+  const inConfig = applySecretConfig(scanConfigSecrets(config, { ...(opts.rules ? { rules: opts.rules } : {}) }), opts)
+  const inLayers = applySecretConfig(secretsFromLayerResults(analyses, layerFiles), opts)
+  const secrets = inConfig.slice(0, maxFindings)
+  for (const f of inLayers) {
+    if (secrets.length >= maxFindings) break
+    secrets.push(f)
+  }
+  const layerOmitted = analyses.reduce((n, a) => n + (a.omittedFindings ?? 0), 0)
+  return { secrets, omitted: layerOmitted + inConfig.length + inLayers.length - secrets.length }
 }

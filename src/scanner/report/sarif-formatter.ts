@@ -8,7 +8,7 @@
 import { describeAge } from './data-age.ts'
 import type { FormatOptions, ReportFormatter } from './formatter.ts'
 import { resultForRuleFinding, ruleForRuleFinding } from './sarif-findings.ts'
-import type { ReportFinding, ScanReport, VulnerabilityFinding } from './scan-report.ts'
+import type { ReportFinding, ScanReport, TruncatedFindings, VulnerabilityFinding } from './scan-report.ts'
 import { severityRank, type ReportSeverity } from './severity-scale.ts'
 
 type Json = Record<string, unknown>
@@ -93,7 +93,21 @@ export function toSarif(report: ScanReport, now: Date): Json {
         advisoryDbAge: describeAge(report.dataSource.updatedAt, now),
         ignoredCount: report.ignored.length,
         scanners: report.scanners,
+        ...(report.truncated ? { truncated: report.truncated } : {}),
       },
+      // A bound was hit: the results are not all the findings, and code scanning should say so.
+      ...(report.truncated ? { invocations: [truncatedInvocation(report.truncated)] } : {}),
+    }],
+  }
+}
+
+function truncatedInvocation(t: TruncatedFindings): Json {
+  return {
+    executionSuccessful: true,
+    toolExecutionNotifications: [{
+      level: 'warning',
+      descriptor: { id: 'drydock/findings-truncated' },
+      message: { text: `${t.omittedFindings} more finding(s) not listed: ${t.reasons.join('; ')}` },
     }],
   }
 }

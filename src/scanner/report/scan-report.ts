@@ -121,11 +121,34 @@ export interface ScanReport {
   readonly countsByKind: CountsByKind
   /** The scanners that ran. Reports from before `--scanners` have only vulnerabilities. */
   readonly scanners: readonly ScannerName[]
+  /**
+   * Scanners that were wanted but could not run, with why (the registry's scan on push without an
+   * advisory DB: `vuln`). Their kind counts zero because nothing looked, not because nothing was
+   * found: a gate must treat them as not checked.
+   */
+  readonly unavailable?: readonly UnavailableScanner[]
   /** The compliance checklist, when it was asked for (`--compliance`). */
   readonly compliance?: ComplianceReport
   readonly ignored: readonly IgnoredFinding[]
   /** Things the reader should know: stale data, expired ignore entries, skipped packages. */
   readonly warnings: readonly string[]
+  /**
+   * Present when the scan found more than it lists (a findings bound was hit: scan limits
+   * maxFindingsPerLayer / maxFindingsPerImage). `findings` and the counts cover what is listed.
+   */
+  readonly truncated?: TruncatedFindings
+}
+
+export interface UnavailableScanner {
+  readonly scanner: ScannerName
+  readonly reason: string
+}
+
+export interface TruncatedFindings {
+  /** Findings found but not listed. */
+  readonly omittedFindings: number
+  /** Which bound was hit, and where. */
+  readonly reasons: readonly string[]
 }
 
 export function countByKind(findings: readonly ReportFinding[]): CountsByKind {

@@ -55,6 +55,11 @@ function kindLines(report: ScanReport, scanners: readonly ScannerName[]): string
   })
 }
 
+/** Appends one by one: a report's rows are unbounded, and spreading them would overflow the call stack. */
+function append(out: string[], lines: readonly string[]): void {
+  for (const line of lines) out.push(line)
+}
+
 function findingSection(kind: FindingKind, list: readonly ReportFinding[], paint: (s: ReportSeverity, t: string) => string): string[] {
   const out = ['', `${SECTION[kind]} (${list.length})`]
   // Secrets and checks are one table with a SEVERITY column (left plain: colour codes would skew the widths).
@@ -63,7 +68,7 @@ function findingSection(kind: FindingKind, list: readonly ReportFinding[], paint
       const group = list.filter((f): f is VulnerabilityFinding => f.kind === 'vulnerability' && f.severity === sev)
       if (group.length === 0) continue
       out.push('', paint(sev, `${sev} (${group.length})`))
-      out.push(...renderTable(['PACKAGE', 'VULNERABILITY', 'INSTALLED', 'FIXED IN', 'RATED BY', 'TITLE'], group.map(vulnRow)))
+      append(out, renderTable(['PACKAGE', 'VULNERABILITY', 'INSTALLED', 'FIXED IN', 'RATED BY', 'TITLE'], group.map(vulnRow)))
     }
     return out
   }
@@ -71,7 +76,7 @@ function findingSection(kind: FindingKind, list: readonly ReportFinding[], paint
     const detail = f.kind === 'secret' ? `${f.match} (${f.fingerprint})` : f.kind === 'misconfig' ? f.evidence : ''
     return [f.severity, cell(f.id), cell(findingSubject(f), 80), cell(f.title ?? ''), cell(detail, 80)]
   })
-  if (rows.length > 0) out.push(...renderTable(['SEVERITY', kind === 'secret' ? 'RULE' : 'CHECK', 'LOCATION', 'TITLE', kind === 'secret' ? 'MATCH (REDACTED)' : 'EVIDENCE'], rows))
+  if (rows.length > 0) append(out, renderTable(['SEVERITY', kind === 'secret' ? 'RULE' : 'CHECK', 'LOCATION', 'TITLE', kind === 'secret' ? 'MATCH (REDACTED)' : 'EVIDENCE'], rows))
   return out
 }
 
@@ -85,16 +90,19 @@ export const tableFormatter: ReportFormatter = {
     const os = img.os ? ` (${img.os.family} ${img.os.version})` : ''
     // Reports stored before `scanners` existed hold vulnerabilities only.
     const scanners = report.scanners ?? ['vuln']
-    const db = scanners.includes('vuln') ? dataAgeLine(report.dataSource, now) : 'Advisory DB: not used (no vuln scanner)'
+    const vulnUnavailable = report.unavailable?.find((u) => u.scanner === 'vuln')
+    const db = scanners.includes('vuln') ? dataAgeLine(report.dataSource, now)
+      : vulnUnavailable ? clean(`Vulnerabilities: unavailable (${vulnUnavailable.reason}): not checked`) : 'Advisory DB: not used (no vuln scanner)'
     const out: string[] = [`${img.reference}${os}`, `Digest: ${img.manifestDigest}`, db, `Scanners: ${scanners.join(', ')}`, '', countsLine(report)]
-    if (scanners.length > 1) out.push(...kindLines(report, scanners))
+    if (scanners.length > 1) append(out, kindLines(report, scanners))
+    if (report.truncated) out.push('', clean(`TRUNCATED: ${report.truncated.omittedFindings} more finding(s) not listed: ${report.truncated.reasons.join('; ')}`))
     for (const s of scanners) {
       const kind = KIND_OF_SCANNER[s]
-      out.push(...findingSection(kind, report.findings.filter((f) => f.kind === kind), paint))
+      append(out, findingSection(kind, report.findings.filter((f) => f.kind === kind), paint))
     }
     if (report.ignored.length > 0) {
       out.push('', `Ignored (${report.ignored.length})`)
-      out.push(...renderTable(['PACKAGE/LOCATION', 'ID', 'BY', 'REASON'], report.ignored.map((i) => [cell(findingSubject(i.finding)), cell(i.finding.id), i.origin, cell(i.reason)])))
+      append(out, renderTable(['PACKAGE/LOCATION', 'ID', 'BY', 'REASON'], report.ignored.map((i) => [cell(findingSubject(i.finding)), cell(i.finding.id), i.origin, cell(i.reason)])))
     }
     if (report.compliance) out.push('', ...formatCompliance(report.compliance).trimEnd().split('\n').map(clean))
     for (const w of report.warnings) out.push('', `WARNING: ${clean(w)}`)

@@ -38,13 +38,17 @@ function propertiesOf(pkg: PackageRecord): Json[] {
   return props
 }
 
-/** Unique bom-refs: the purl, suffixed when the same purl occurs at several places. */
+/**
+ * Unique bom-refs: the purl, suffixed when the same purl occurs at several places. A package
+ * without a purl (PackageRecord.purl '') gets `drydock:TYPE/NAME@VERSION` instead.
+ */
 function makeRefs(packages: readonly PackageRecord[]): string[] {
   const seen = new Map<string, number>()
   return packages.map((p) => {
-    const n = seen.get(p.purl) ?? 0
-    seen.set(p.purl, n + 1)
-    return n === 0 ? p.purl : `${p.purl}#${n}`
+    const key = p.purl !== '' ? p.purl : `drydock:${p.type}/${p.name}@${p.version}`
+    const n = seen.get(key) ?? 0
+    seen.set(key, n + 1)
+    return n === 0 ? key : `${key}#${n}`
   })
 }
 
@@ -60,7 +64,7 @@ export function toCycloneDx(input: SbomInput, ctx: SbomContext): Json {
       type: 'library',
       name: pkg.name,
       version: pkg.version,
-      purl: pkg.purl,
+      ...(pkg.purl !== '' ? { purl: pkg.purl } : {}),
       ...(licenses ? { licenses } : {}),
       properties: propertiesOf(pkg),
     }

@@ -86,3 +86,21 @@ test('licences are SPDX ids only when they really are', () => {
   assert.deepEqual(normalizeLicense('Foo AND Bar'), { kind: 'name', name: 'Foo AND Bar' })
   assert.equal(normalizeLicense('  '), undefined)
 })
+
+test('a package without a purl (a manifest-only jar) is listed with its path and no purl', () => {
+  const jar = (path: string): PackageRecord => pkg({ name: 'Commons Collections', version: '3.2.2', type: 'java-archive', purl: '', locations: [{ path, diffId }] })
+  const withJars: SbomInput = { ...input, packages: [...input.packages, jar('usr/share/java/commons-collections3-3.2.2.jar'), jar('opt/app/lib/commons-collections3-3.2.2.jar')] }
+  const bom = toCycloneDx(withJars, ctx)
+  assert.equal(cdxValidator()(bom), undefined)
+  const components = (bom['components'] as Array<Record<string, unknown>>).filter((c) => c['name'] === 'Commons Collections')
+  assert.equal(components.length, 2)
+  for (const c of components) assert.equal('purl' in c, false, JSON.stringify(c))
+  const refs = (bom['components'] as Array<Record<string, unknown>>).map((c) => c['bom-ref'])
+  assert.equal(new Set(refs).size, refs.length)
+  assert.ok(refs.every((r) => typeof r === 'string' && r !== ''))
+  const doc = toSpdx(withJars, ctx)
+  assert.equal(spdxErrors(doc), undefined)
+  const spdxJars = (doc['packages'] as Array<Record<string, unknown>>).filter((p) => p['name'] === 'Commons Collections')
+  assert.equal(spdxJars.length, 2)
+  for (const p of spdxJars) assert.equal(p['externalRefs'], undefined, JSON.stringify(p))
+})

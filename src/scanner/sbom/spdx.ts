@@ -82,7 +82,7 @@ export function toSpdx(input: SbomInput, ctx: SbomContext): Json {
       primaryPackagePurpose: PURPOSE[pkg.type] ?? 'LIBRARY',
       ...(pkg.sourceName !== undefined ? { sourceInfo: `built from source package ${pkg.sourceName} ${pkg.sourceVersion ?? ''}`.trim() } : {}),
       ...(loc ? { comment: `found at /${loc.path}${loc.diffId ? ` in layer ${loc.diffId}` : ''}` } : {}),
-      externalRefs: [{ referenceCategory: 'PACKAGE-MANAGER', referenceType: 'purl', referenceLocator: pkg.purl }],
+      ...(pkg.purl !== '' ? { externalRefs: [{ referenceCategory: 'PACKAGE-MANAGER', referenceType: 'purl', referenceLocator: pkg.purl }] } : {}),
     })
     relationships.push({ spdxElementId: imageId, relationshipType: 'CONTAINS', relatedSpdxElement: id })
   })

@@ -6,7 +6,7 @@ import { platformString } from '../../oci/descriptor.ts'
 import type { ImageInventory } from '../pipeline/analyze-image.ts'
 import type { Finding } from '../vuln/matchers/matcher.ts'
 import type { ComplianceReport } from '../compliance/compliance-checklist.ts'
-import { REPORT_SCHEMA_VERSION, type ReportDataSource, type ReportImage, type ScannerName, type ScanReport, type VulnerabilityFinding } from '../report/scan-report.ts'
+import { REPORT_SCHEMA_VERSION, type ReportDataSource, type ReportImage, type ScannerName, type ScanReport, type TruncatedFindings, type UnavailableScanner, type VulnerabilityFinding } from '../report/scan-report.ts'
 import { toReportSeverity } from '../report/severity-scale.ts'
 import type { GateResult } from './gate.ts'
 
@@ -75,6 +75,8 @@ export interface ReportExtras {
   /** The scanners that ran (default: vuln only, as before `--scanners`). */
   readonly scanners?: readonly ScannerName[]
   readonly compliance?: ComplianceReport
+  readonly truncated?: TruncatedFindings
+  readonly unavailable?: readonly UnavailableScanner[]
 }
 
 export function buildReport(inv: ImageInventory, dataSource: ReportDataSource, gate: GateResult, extraWarnings: readonly string[], meta: ReportMeta, extras: ReportExtras = {}): ScanReport {
@@ -89,8 +91,10 @@ export function buildReport(inv: ImageInventory, dataSource: ReportDataSource, g
     counts: gate.counts,
     countsByKind: gate.countsByKind,
     scanners: extras.scanners ?? ['vuln'],
+    ...(extras.unavailable && extras.unavailable.length > 0 ? { unavailable: extras.unavailable } : {}),
     ...(extras.compliance ? { compliance: extras.compliance } : {}),
     ignored: gate.ignored,
     warnings: [...extraWarnings, ...gate.warnings],
+    ...(extras.truncated ? { truncated: extras.truncated } : {}),
   }
 }

@@ -11,12 +11,12 @@ import { BUILTIN_SECRET_RULES } from '../analyzers/secret/secret-rules.ts'
 import { evaluateCompliance, type ComplianceItem, type ComplianceOptions, type ComplianceReport } from '../compliance/compliance-checklist.ts'
 import type { MisconfigFinding } from '../misconfig/finding.ts'
 import type { ImageInventory } from '../pipeline/analyze-image.ts'
-import type { ReportFinding, ScannerName } from '../report/scan-report.ts'
+import type { ReportFinding, ScannerName, UnavailableScanner } from '../report/scan-report.ts'
 
 /** Checklist items that read findings of a scanner. */
 const NEEDS: Partial<Record<ComplianceItem['id'], ScannerName>> = { 'no-secrets': 'secret', 'scan-reviewed': 'vuln' }
 
-export function complianceOf(inv: ImageInventory, findings: readonly ReportFinding[], scanners: readonly ScannerName[], opts: ComplianceOptions): ComplianceReport {
+export function complianceOf(inv: ImageInventory, findings: readonly ReportFinding[], scanners: readonly ScannerName[], opts: ComplianceOptions, unavailable: readonly UnavailableScanner[] = []): ComplianceReport {
   const report = evaluateCompliance({
     reference: inv.image.reference,
     config: inv.image.config,
@@ -28,7 +28,8 @@ export function complianceOf(inv: ImageInventory, findings: readonly ReportFindi
   const items = report.items.map((item): ComplianceItem => {
     const needed = NEEDS[item.id]
     if (needed === undefined || scanners.includes(needed)) return { ...item, evidence: item.evidence.map((e) => redactSecretsIn(e, BUILTIN_SECRET_RULES)) }
-    return { ...item, status: 'fail', evidence: [`not checked: the ${needed} scanner did not run (--scanners)`] }
+    const why = unavailable.find((u) => u.scanner === needed)?.reason ?? '--scanners'
+    return { ...item, status: 'fail', evidence: [`not checked: the ${needed} scanner did not run (${why})`] }
   })
   return { ...report, items, passed: items.every((i) => i.status === 'pass') }
 }

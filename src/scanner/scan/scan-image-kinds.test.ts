@@ -48,3 +48,44 @@ test('compliance: evaluated into the report; a failed item fails the gate; items
   assert.match(report.compliance?.items.find((i) => i.id === 'scan-reviewed')?.evidence[0] ?? '', /not checked: the vuln scanner did not run/)
   assert.equal(exitCode, 5, 'the failed checklist is a violation')
 })
+
+test('findings past maxFindings are cut, least severe first, counted and marked truncated in every format', async () => {
+  const many = Array.from({ length: 200_000 }, (_, i) => ({ ...(SAMPLE_SECRET as SecretFinding), fingerprint: `sha256:${i.toString(16).padStart(16, '0')}` }))
+  // 200,000 findings: pushed one by one (a spread of them overflowed the call stack).
+  const inv = { ...inventory(many), omitted: { count: 7, reasons: ['layer sha256:abc: 7 secret finding(s) past maxFindingsPerLayer (1000)'] } }
+  const { report } = await scanImage({ inventory: async () => inv, scanners: ['secret', 'misconfig'], policy: {}, meta, maxFindings: 50 })
+  assert.equal(report.findings.length, 50)
+  assert.ok(report.findings.every((f) => f.severity === 'CRITICAL'), 'the most severe are kept')
+  assert.deepEqual(report.counts, countBySeverity(report.findings), 'counts cover the listed findings')
+  assert.equal(report.truncated?.omittedFindings, 7 + 200_000 + 2 - 50)
+  assert.match(report.truncated?.reasons.join('\n') ?? '', /maxFindingsPerLayer \(1000\)\n.*past maxFindingsPerImage \(50\)/)
+  const { formatterByName } = await import('../report/formatter.ts')
+  const json = JSON.parse(formatterByName('json')!.format(report, { now: meta.now })) as { truncated: unknown }
+  assert.deepEqual(json.truncated, report.truncated)
+  assert.match(formatterByName('table')!.format(report, { now: meta.now }), /\nTRUNCATED: 199959 more finding\(s\) not listed: /)
+  const sarif = JSON.parse(formatterByName('sarif')!.format(report, { now: meta.now })) as { runs: { properties: { truncated: unknown }; invocations: { toolExecutionNotifications: { message: { text: string } }[] }[] }[] }
+  assert.deepEqual(sarif.runs[0]?.properties.truncated, report.truncated)
+  assert.match(sarif.runs[0]?.invocations[0]?.toolExecutionNotifications[0]?.message.text ?? '', /199959 more finding/)
+
+  const { report: whole } = await scanImage({ inventory: async () => inventory([SAMPLE_SECRET as SecretFinding]), scanners: ['secret'], policy: {}, meta })
+  assert.equal(whole.truncated, undefined, 'no marker when nothing was left out')
+  assert.doesNotMatch(formatterByName('table')!.format(whole, { now: meta.now }), /TRUNCATED/)
+})
+
+test('a scanner marked unavailable: the report carries it with the reason, warns, and the checklist says why it is not checked', async () => {
+  const reason = 'no advisory database configured (scanning.advisoryDb / --advisory-db)'
+  const { report } = await scanImage({
+    inventory: async () => inventory([]), scanners: ['secret', 'misconfig'], unavailable: [{ scanner: 'vuln', reason }], compliance: {}, policy: {}, meta,
+  })
+  assert.deepEqual(report.unavailable, [{ scanner: 'vuln', reason }])
+  assert.ok(report.warnings.includes(`vulnerabilities: unavailable (${reason})`), report.warnings.join('\n'))
+  const reviewed = report.compliance?.items.find((i) => i.id === 'scan-reviewed')
+  assert.equal(reviewed?.status, 'fail')
+  assert.deepEqual(reviewed?.evidence, [`not checked: the vuln scanner did not run (${reason})`])
+  const { formatterByName } = await import('../report/formatter.ts')
+  assert.match(formatterByName('table')!.format(report, { now: meta.now }), /^Vulnerabilities: unavailable \(no advisory database configured .*\): not checked$/m)
+  assert.deepEqual((JSON.parse(formatterByName('json')!.format(report, { now: meta.now })) as { unavailable: unknown }).unavailable, report.unavailable)
+
+  const { report: plain } = await scanImage({ inventory: async () => inventory([]), scanners: ['secret'], policy: {}, meta })
+  assert.equal(plain.unavailable, undefined, 'a scanner left out by --scanners is not "unavailable"')
+})

@@ -1,11 +1,14 @@
 /**
- * What the signing commands share: image reference parsing, the registry client, key loading,
- * and turning TrustError into the CLI's exit codes (key and input problems are usage errors,
- * registry trouble is "unreachable"; a failed verification is returned, not thrown).
+ * What the signing commands share: image reference parsing, the registry client (with the
+ * credentials of the CLI's one resolver, README "Credentials"), key loading, and turning
+ * TrustError into the CLI's exit codes (key and input problems are usage errors, refused
+ * credentials "unauthorized", other registry trouble "unreachable"; a failed verification is
+ * returned, not thrown).
  */
 import { readFile } from 'node:fs/promises'
 import type { KeyObject } from 'node:crypto'
 import { ExitError, EXIT, UsageError } from '../../cli/exit-codes.ts'
+import { missingCredentialsHint, registryCredentials, resolveCredential, type CredentialFlags } from '../../cli/credentials/resolve-credentials.ts'
 import { parseImageReference, type ImageReference } from '../../oci/reference.ts'
 import type { TrustedKey } from '../bundle/sigstore-bundle.ts'
 import { keyIdOf, loadPrivateKey, loadPublicKey } from '../keys/key-pair.ts'
@@ -23,8 +26,14 @@ export function imageArg(positionals: readonly string[], usage: string): ImageRe
   }
 }
 
-export function clientFor(image: ImageReference, insecure: boolean): TrustRegistryClient {
-  return new TrustRegistryClient({ registry: image.registry, insecure })
+/** What the refusal message says about the credentials clientFor() found, or did not (one command, one registry). */
+let credentialNote = ''
+
+export async function clientFor(image: ImageReference, insecure: boolean, flags: CredentialFlags): Promise<TrustRegistryClient> {
+  const c = await resolveCredential(image.registry, flags)
+  const credentials = registryCredentials(c)
+  credentialNote = c ? ` (credentials from ${c.source})` : missingCredentialsHint(image.registry)
+  return new TrustRegistryClient({ registry: image.registry, insecure, ...(credentials ? { credentials } : {}) })
 }
 
 async function readKeyFile(path: string): Promise<string> {
@@ -57,6 +66,9 @@ export async function withTrustErrors(body: () => Promise<number>): Promise<numb
     return await body()
   } catch (err) {
     if (!(err instanceof TrustError)) throw err
+    if (err.code === 'UNAUTHORIZED') {
+      throw new ExitError(`${err.message}${credentialNote}`, EXIT.unauthorized)
+    }
     const code = err.code === 'REGISTRY' ? EXIT.unreachable : err.code.startsWith('KEY_') || err.code === 'PASSWORD_MISSING' ? EXIT.usage : EXIT.violation
     throw new ExitError(err.message, code)
   }

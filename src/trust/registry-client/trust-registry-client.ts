@@ -10,7 +10,7 @@
  */
 import { digestOf, isDigest, type Digest } from '../../oci/digest.ts'
 import { MediaType } from '../../oci/media-types.ts'
-import { basicHeader, isLoopbackHost, parseChallenge, type RegistryCredentials } from '../../scanner/image/remote/registry-auth.ts'
+import { basicHeader, isLoopbackHost, parseChallenge, requestToken, type RegistryCredentials, type TokenAnswer } from '../../scanner/image/remote/registry-auth.ts'
 import { TrustError } from '../trust-errors.ts'
 import { readBounded } from './read-bounded.ts'
 
@@ -153,24 +153,30 @@ export class TrustRegistryClient {
 
   async #answer(header: string, scope: string): Promise<string> {
     const c = parseChallenge(header)
-    if (c?.scheme === 'basic' && this.#credentials) return basicHeader(this.#credentials)
-    if (c?.scheme !== 'bearer' || !c.params['realm']) throw new TrustError('REGISTRY', `registry ${this.registry} requires authentication we cannot provide`)
+    if (c?.scheme === 'basic' && this.#credentials && !this.#credentials.identityToken) return basicHeader(this.#credentials)
+    if (c?.scheme !== 'bearer' || !c.params['realm']) {
+      throw new TrustError('UNAUTHORIZED', `registry ${this.registry} requires authentication we cannot provide${this.#credentials ? '' : ' (no credentials found)'}`)
+    }
     const realm = new URL(c.params['realm'])
     if (realm.protocol !== 'https:' && !isLoopbackHost(realm.host)) throw new TrustError('REGISTRY', `token realm ${realm.origin} is not https`)
-    if (c.params['service']) realm.searchParams.set('service', c.params['service'])
-    realm.searchParams.set('scope', scope)
-    const res = await fetch(realm, { headers: this.#credentials ? { authorization: basicHeader(this.#credentials) } : {} })
-    if (!res.ok) throw new TrustError('REGISTRY', `token realm ${realm.origin} refused the request (HTTP ${res.status})`)
-    const json = (await res.json().catch(() => ({}))) as { token?: unknown; access_token?: unknown }
-    const token = typeof json.token === 'string' ? json.token : json.access_token
-    if (typeof token !== 'string' || token === '') throw new TrustError('REGISTRY', `token realm ${realm.origin} returned no token`)
-    return `Bearer ${token}`
+    let answer: TokenAnswer
+    try {
+      answer = await requestToken(realm, c.params['service'], scope, this.#credentials)
+    } catch (err) {
+      throw new TrustError('REGISTRY', `cannot reach token realm ${realm.origin}`, { cause: err })
+    }
+    if ('refusedStatus' in answer) {
+      const why = this.#credentials ? 'refused the credentials' : 'refused the request; no credentials found'
+      throw new TrustError('UNAUTHORIZED', `token realm ${realm.origin} ${why} (HTTP ${answer.refusedStatus})`)
+    }
+    return `Bearer ${answer.token}`
   }
 
   async #expect(res: Response, ok: readonly number[], what: string): Promise<void> {
     if (ok.includes(res.status)) return
     const text = (await res.text().catch(() => '')).slice(0, 300)
-    throw new TrustError('REGISTRY', `${what}: registry ${this.registry} answered HTTP ${res.status} ${text}`)
+    const code = res.status === 401 || res.status === 403 ? 'UNAUTHORIZED' : 'REGISTRY'
+    throw new TrustError(code, `${what}: registry ${this.registry} answered HTTP ${res.status} ${text}`)
   }
 }
 

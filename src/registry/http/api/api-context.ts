@@ -1,13 +1,14 @@
 /**
  * Shared pieces of the management API (/api/v1, docs/api.md): who is calling (Basic with a
- * password, PAT, login password or robot secret; or `Bearer <PAT>`), permission checks, input
- * validation and JSON replies. Errors are thrown as RegistryError and rendered by the one error
- * handler, in the same envelope as /v2.
+ * password, PAT, login password or robot secret; or `Bearer <PAT>`), the permission check every
+ * route makes (requirePermission → permissions.ts mayManage), input validation and JSON replies.
+ * Errors are thrown as RegistryError and rendered by the one error handler, in the same envelope
+ * as /v2.
  */
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import { RegistryError } from '../../../oci/errors.ts'
 import type { AuthService } from '../../auth/auth-service.ts'
-import { canManageNamespace } from '../../auth/permissions.ts'
+import { mayManage, type ManagedResource } from '../../auth/permissions.ts'
 import type { Principal } from '../../auth/principal.ts'
 import { parseCredential } from '../../auth/secret-credential.ts'
 import { assertBasicAllowed, clientAddress, readAuthorization } from '../auth/credentials.ts'
@@ -26,15 +27,37 @@ export async function callerOf(auth: AuthService, request: FastifyRequest): Prom
   return auth.login(owner ?? '?', creds.token, ctx)
 }
 
-export function requireAdmin(p: Principal): void {
-  if (p.kind !== 'user' || !p.admin || (p.token && !p.token.actions.includes('admin'))) {
-    throw new RegistryError('DENIED', 'administrator rights required')
+function describe(r: ManagedResource): string {
+  switch (r.kind) {
+    case 'server':
+      return "server administration (an administrator, with a token: the 'admin' action on target '*')"
+    case 'namespace':
+      return `managing namespace '${r.org}' (with a token: the 'admin' action on '${r.org}/*' or '*')`
+    case 'repository':
+      return `managing repository '${r.name}' (with a token: the 'admin' action on a target covering it)`
+    case 'tokens':
+      return `managing the tokens of '${r.owner}' (with a token: the 'admin' action on target '*')`
+    case 'credentials':
+      return `new credentials for '${r.user}' (log in with the password, not a token)`
   }
 }
 
-export async function requireNamespace(auth: AuthService, p: Principal, org: string): Promise<void> {
-  if (!(await canManageNamespace(p, org, auth.permissions))) throw new RegistryError('DENIED', `no admin rights on namespace '${org}'`)
+/**
+ * The one authorization check of the management routes: throws DENIED (403) unless the caller
+ * (its owner and its token's actions and targets, permissions.ts) may manage `r`.
+ */
+export async function requirePermission(auth: AuthService, p: Principal, r: ManagedResource): Promise<void> {
+  if (!(await mayManage(p, r, auth.permissions))) throw new RegistryError('DENIED', `not allowed: ${describe(r)}`)
 }
+
+/** Authenticates the caller and checks it may manage `r`; returns the caller. */
+export async function authorizedCaller(auth: AuthService, request: FastifyRequest, r: ManagedResource): Promise<Principal> {
+  const caller = await callerOf(auth, request)
+  await requirePermission(auth, caller, r)
+  return caller
+}
+
+export const SERVER: ManagedResource = { kind: 'server' }
 
 export function str(body: Record<string, unknown>, key: string, opts: { re?: RegExp; max?: number } = {}): string {
   const v = body[key]

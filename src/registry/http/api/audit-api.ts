@@ -1,13 +1,13 @@
 /**
- * GET /api/v1/audit: the audit log for admins, filtered by actor, action, repository and time
- * range (`since` inclusive, `until` exclusive, ISO dates), paged by `after` (last id seen).
+ * GET /api/v1/audit: the audit log (server-wide: admins), filtered by actor, action, repository
+ * and time range (`since` inclusive, `until` exclusive, ISO dates), paged by `after` (last id seen).
  * `format=jsonl` streams JSON lines (export); otherwise one JSON page. There is no write API.
  */
 import type { FastifyInstance } from 'fastify'
 import { RegistryError } from '../../../oci/errors.ts'
 import type { AuthService } from '../../auth/auth-service.ts'
 import type { AuditQuery, StoredAuditEvent } from '../../metadata/auth-store.ts'
-import { callerOf, json, requireAdmin } from './api-context.ts'
+import { authorizedCaller, json, SERVER } from './api-context.ts'
 
 const PAGE = 1000
 
@@ -24,7 +24,7 @@ function toWire(e: StoredAuditEvent): Record<string, unknown> {
 
 export function registerAuditApi(app: FastifyInstance, auth: AuthService): void {
   app.get('/api/v1/audit', async (request, reply) => {
-    requireAdmin(await callerOf(auth, request))
+    await authorizedCaller(auth, request, SERVER)
     const url = request.raw.url ?? ''
     const q = new URLSearchParams(url.includes('?') ? url.slice(url.indexOf('?') + 1) : '')
     const opt = (k: string) => (q.get(k) === null ? {} : { [k]: q.get(k) as string })

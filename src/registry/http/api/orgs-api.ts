@@ -1,6 +1,7 @@
 /**
  * /api/v1/orgs: organizations (namespaces), their teams, members and grants, and repository
- * visibility. Creating an org needs an admin; the rest needs the right to manage the namespace.
+ * visibility. Creating and listing orgs is server-wide; the rest needs the right to manage the
+ * namespace, and a credential that holds the rights it hands out (docs/auth.md).
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { RegistryError } from '../../../oci/errors.ts'
@@ -10,7 +11,7 @@ import { principalName } from '../../auth/principal.ts'
 import type { GrantRecord, Role } from '../../metadata/auth-store.ts'
 import { clientAddress } from '../auth/credentials.ts'
 import { readJsonObject } from '../auth/read-small-body.ts'
-import { callerOf, conflict, json, NAME_RE, notFound, param, requireAdmin, requireNamespace, str } from './api-context.ts'
+import { authorizedCaller, callerOf, conflict, json, NAME_RE, notFound, param, requirePermission, SERVER, str } from './api-context.ts'
 
 const ROLES: readonly Role[] = ['read', 'write', 'admin']
 
@@ -29,17 +30,15 @@ export function registerOrgsApi(app: FastifyInstance, auth: AuthService): void {
     auth.audit({ actor, action, address: clientAddress(request), detail, ...(repository ? { repository } : {}) })
 
   const team = async (request: FastifyRequest) => {
-    const caller = await callerOf(auth, request)
     const org = param(request, 'org')
-    await requireNamespace(auth, caller, org)
+    const caller = await authorizedCaller(auth, request, { kind: 'namespace', org })
     const name = param(request, 'team')
     if (!(await auth.repos.orgs.listTeams(org)).includes(name)) throw notFound(`team '${org}/${name}'`)
     return { caller, org, name }
   }
 
   app.post('/api/v1/orgs', async (request, reply) => {
-    const caller = await callerOf(auth, request)
-    requireAdmin(caller)
+    const caller = await authorizedCaller(auth, request, SERVER)
     const name = str(await readJsonObject(request), 'name', { re: NAME_RE, max: 64 })
     if (await auth.repos.users.get(name)) throw conflict(`a user named '${name}'`)
     if (!(await auth.repos.orgs.create(name, auth.now()))) throw conflict(`org '${name}'`)
@@ -48,14 +47,13 @@ export function registerOrgsApi(app: FastifyInstance, auth: AuthService): void {
   })
 
   app.get('/api/v1/orgs', async (request, reply) => {
-    await callerOf(auth, request)
+    await authorizedCaller(auth, request, SERVER)
     return json(reply, 200, { orgs: await auth.repos.orgs.list() })
   })
 
   app.post('/api/v1/orgs/:org/teams', async (request, reply) => {
-    const caller = await callerOf(auth, request)
     const org = param(request, 'org')
-    await requireNamespace(auth, caller, org)
+    const caller = await authorizedCaller(auth, request, { kind: 'namespace', org })
     if (!(await auth.repos.orgs.exists(org))) throw notFound(`org '${org}'`)
     const name = str(await readJsonObject(request), 'name', { re: NAME_RE, max: 64 })
     if (!(await auth.repos.orgs.createTeam(org, name, auth.now()))) throw conflict(`team '${org}/${name}'`)
@@ -75,6 +73,8 @@ export function registerOrgsApi(app: FastifyInstance, auth: AuthService): void {
   app.put('/api/v1/orgs/:org/teams/:team/members/:user', async (request, reply) => {
     const t = await team(request)
     const user = param(request, 'user')
+    // A new member receives the team's grants: the caller's credential must hold them itself.
+    await requirePermission(auth, t.caller, { kind: 'namespace', org: t.org, grants: await auth.repos.orgs.teamGrants(t.org, t.name) })
     if (!(await auth.repos.users.get(user))) throw notFound(`user '${user}'`)
     await auth.repos.orgs.addMember(t.org, t.name, user)
     await audit(request, principalName(t.caller), 'permission.change', { change: 'member.add', org: t.org, team: t.name, user })
@@ -92,6 +92,7 @@ export function registerOrgsApi(app: FastifyInstance, auth: AuthService): void {
   app.put('/api/v1/orgs/:org/teams/:team/grants', async (request, reply) => {
     const t = await team(request)
     const grant = parseGrant(t.org, await readJsonObject(request))
+    await requirePermission(auth, t.caller, { kind: 'namespace', org: t.org, grants: [grant] })
     await auth.repos.orgs.grant(t.org, t.name, grant)
     await audit(request, principalName(t.caller), 'permission.change', { change: 'grant', org: t.org, team: t.name, ...grant })
     return reply.code(204).send()
@@ -102,8 +103,9 @@ export function registerOrgsApi(app: FastifyInstance, auth: AuthService): void {
     const body = await readJsonObject(request)
     const repository = str(body, 'repository', { max: 256 })
     if (!isRepositoryName(repository)) throw new RegistryError('NAME_INVALID', 'invalid repository name')
-    await requireNamespace(auth, caller, repository.split('/')[0] ?? '')
     const isPublic = body['public'] === true
+    // Making a repository public hands `read` to everyone: the credential must hold pull on it.
+    await requirePermission(auth, caller, { kind: 'repository', name: repository, ...(isPublic ? { grants: [{ target: repository, role: 'read' as const }] } : {}) })
     await auth.repos.publicRepos.setPublic(repository, isPublic, auth.now())
     await audit(request, principalName(caller), 'permission.change', { change: 'visibility', public: isPublic }, repository)
     return json(reply, 200, { repository, public: isPublic })

@@ -7,14 +7,13 @@ import { principalName } from '../../auth/principal.ts'
 import { generateCredential } from '../../auth/secret-credential.ts'
 import { clientAddress } from '../auth/credentials.ts'
 import { readJsonObject } from '../auth/read-small-body.ts'
-import { callerOf, conflict, json, NAME_RE, notFound, param, parseExpiry, requireNamespace, str } from './api-context.ts'
+import { authorizedCaller, conflict, json, NAME_RE, notFound, param, parseExpiry, requirePermission, str } from './api-context.ts'
 import { parseGrant } from './orgs-api.ts'
 
 export function registerRobotsApi(app: FastifyInstance, auth: AuthService): void {
   app.post('/api/v1/orgs/:org/robots', async (request, reply) => {
-    const caller = await callerOf(auth, request)
     const org = param(request, 'org')
-    await requireNamespace(auth, caller, org)
+    const caller = await authorizedCaller(auth, request, { kind: 'namespace', org })
     if (!(await auth.repos.orgs.exists(org))) throw notFound(`org '${org}'`)
     const body = await readJsonObject(request)
     const short = str(body, 'name', { re: NAME_RE, max: 64 })
@@ -23,6 +22,8 @@ export function registerRobotsApi(app: FastifyInstance, auth: AuthService): void
       throw new RegistryError('UNSUPPORTED', "'grants' must be a non-empty list of {target, role}", { status: 400 })
     }
     const grants = rawGrants.map((g: unknown) => parseGrant(org, (typeof g === 'object' && g !== null ? g : {}) as Record<string, unknown>))
+    // The robot's rights are handed out by the caller: its credential must hold them itself.
+    await requirePermission(auth, caller, { kind: 'namespace', org, grants })
     const expiresAt = body['expiresAt'] === undefined && body['expiresIn'] === undefined ? undefined : parseExpiry(auth, body['expiresAt'] ?? body['expiresIn'])
     const name = `robot$${org}+${short}`
     const secret = generateCredential('robot')
@@ -35,9 +36,8 @@ export function registerRobotsApi(app: FastifyInstance, auth: AuthService): void
   })
 
   app.get('/api/v1/orgs/:org/robots', async (request, reply) => {
-    const caller = await callerOf(auth, request)
     const org = param(request, 'org')
-    await requireNamespace(auth, caller, org)
+    await authorizedCaller(auth, request, { kind: 'namespace', org })
     const robots = await auth.repos.robots.list(org)
     return json(reply, 200, {
       robots: robots.map((r) => ({ name: r.name, grants: r.grants, createdAt: r.createdAt.toISOString(), ...(r.expiresAt ? { expiresAt: r.expiresAt.toISOString() } : {}) })),
@@ -45,9 +45,8 @@ export function registerRobotsApi(app: FastifyInstance, auth: AuthService): void
   })
 
   app.delete('/api/v1/orgs/:org/robots/:robot', async (request, reply) => {
-    const caller = await callerOf(auth, request)
     const org = param(request, 'org')
-    await requireNamespace(auth, caller, org)
+    const caller = await authorizedCaller(auth, request, { kind: 'namespace', org })
     const name = `robot$${org}+${param(request, 'robot')}`
     if (!(await auth.repos.robots.delete(name))) throw notFound(`robot '${name}'`)
     await auth.audit({ actor: principalName(caller), action: 'permission.change', address: clientAddress(request), detail: { change: 'robot.delete', robot: name } })

@@ -2,8 +2,9 @@
  * /api/v1/tokens: personal access tokens (scoped by actions and targets, mandatory expiry,
  * revocable, last-used time) and the OAuth2 refresh tokens of POST /token (listed with kind
  * `refresh`, revoked by the same DELETE), /api/v1/login-password (a password valid for 12 h by default,
- * for `docker login --password-stdin`) and /api/v1/keys/rotate (admins). Token values are
- * returned once; only their hash is stored.
+ * for `docker login --password-stdin`) and /api/v1/keys/rotate (server-wide). Token values are
+ * returned once; only their hash is stored. New tokens and login passwords need the owner's
+ * password: tokens never mint tokens (permissions.ts, kind `credentials`).
  */
 import type { FastifyInstance } from 'fastify'
 import { RegistryError } from '../../../oci/errors.ts'
@@ -14,13 +15,14 @@ import { generateCredential } from '../../auth/secret-credential.ts'
 import type { AccessTokenRecord, RefreshTokenRecord, TokenAction } from '../../metadata/auth-store.ts'
 import { clientAddress } from '../auth/credentials.ts'
 import { readJsonObject } from '../auth/read-small-body.ts'
-import { callerOf, json, notFound, param, parseExpiry, requireAdmin } from './api-context.ts'
+import { authorizedCaller, callerOf, json, notFound, param, parseExpiry, requirePermission, SERVER } from './api-context.ts'
 
 const ACTIONS: readonly TokenAction[] = ['pull', 'push', 'delete', 'admin']
 
-function owner(p: Principal): string {
-  // Tokens cannot mint tokens: a leaked PAT must not be able to outlive its own expiry.
-  if (p.kind !== 'user' || p.token) throw new RegistryError('DENIED', 'tokens are created by users logged in with their password')
+/** A user minting a credential for themselves (with their password, never with a token). */
+async function owner(auth: AuthService, p: Principal): Promise<string> {
+  if (p.kind !== 'user') throw new RegistryError('DENIED', 'tokens are created by users logged in with their password')
+  await requirePermission(auth, p, { kind: 'credentials', user: p.name })
   return p.name
 }
 
@@ -60,7 +62,7 @@ export function registerTokensApi(app: FastifyInstance, auth: AuthService): void
 
   app.post('/api/v1/tokens', async (request, reply) => {
     const caller = await callerOf(auth, request)
-    const name = owner(caller)
+    const name = await owner(auth, caller)
     const body = await readJsonObject(request)
     const actions = stringList(body['actions'], 'actions', (a) => ACTIONS.includes(a as TokenAction)) as TokenAction[]
     const targets = stringList(body['targets'], 'targets', isTarget)
@@ -73,6 +75,7 @@ export function registerTokensApi(app: FastifyInstance, auth: AuthService): void
   app.get('/api/v1/tokens', async (request, reply) => {
     const caller = await callerOf(auth, request)
     if (caller.kind !== 'user') throw new RegistryError('DENIED', 'only users have tokens')
+    await requirePermission(auth, caller, { kind: 'tokens', owner: caller.name })
     const refresh = (await auth.repos.refreshTokens.listByOwner(caller.name)).map(refreshView)
     return json(reply, 200, { tokens: [...(await auth.repos.tokens.listByOwner(caller.name)).map(view), ...refresh] })
   })
@@ -81,8 +84,10 @@ export function registerTokensApi(app: FastifyInstance, auth: AuthService): void
     const caller = await callerOf(auth, request)
     const id = param(request, 'id')
     const token = (await auth.repos.tokens.get(id)) ?? (await auth.repos.refreshTokens.get(id))
+    // Checked before "not found", as if an unknown id were the caller's own: a credential that
+    // may not manage tokens learns nothing about which ids exist.
+    await requirePermission(auth, caller, { kind: 'tokens', owner: token?.owner ?? principalName(caller), id })
     if (!token) throw notFound(`token '${id}'`)
-    if (caller.kind !== 'user' || (token.owner !== caller.name && !caller.admin)) throw new RegistryError('DENIED', 'not your token')
     const repo = 'kind' in token ? auth.repos.tokens : auth.repos.refreshTokens
     if (!(await repo.revoke(id, auth.now()))) throw new RegistryError('DENIED', 'token already revoked', { status: 409 })
     await auth.audit({ actor: principalName(caller), action: 'token.revoke', address: clientAddress(request), detail: { id, owner: token.owner, kind: 'kind' in token ? token.kind : 'refresh' } })
@@ -91,7 +96,7 @@ export function registerTokensApi(app: FastifyInstance, auth: AuthService): void
 
   app.post('/api/v1/login-password', async (request, reply) => {
     const caller = await callerOf(auth, request)
-    const name = owner(caller)
+    const name = await owner(auth, caller)
     const expiresAt = new Date(auth.now().getTime() + auth.config.loginPasswordTtlMs)
     const cred = await issue(caller, clientAddress(request), {
       owner: name, kind: 'login', description: 'login-password', actions: ['pull', 'push', 'delete'], targets: ['*'], expiresAt,
@@ -100,8 +105,7 @@ export function registerTokensApi(app: FastifyInstance, auth: AuthService): void
   })
 
   app.post('/api/v1/keys/rotate', async (request, reply) => {
-    const caller = await callerOf(auth, request)
-    requireAdmin(caller)
+    const caller = await authorizedCaller(auth, request, SERVER)
     const kid = await auth.keys.rotate()
     await auth.audit({ actor: principalName(caller), action: 'key.rotate', address: clientAddress(request), detail: { kid } })
     return json(reply, 200, { kid })

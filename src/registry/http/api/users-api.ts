@@ -1,4 +1,5 @@
-// /api/v1/users: create, list, delete (admins), change password (self or admin).
+// /api/v1/users: create, list, delete (server-wide); change a password (one's own with the
+// password, anyone's server-wide). Who may is decided by permissions.ts (docs/auth.md).
 import type { FastifyInstance } from 'fastify'
 import { RegistryError } from '../../../oci/errors.ts'
 import type { AuthService } from '../../auth/auth-service.ts'
@@ -6,7 +7,7 @@ import { hashPassword, MAX_PASSWORD_BYTES } from '../../auth/password-hasher.ts'
 import { principalName } from '../../auth/principal.ts'
 import { clientAddress } from '../auth/credentials.ts'
 import { readJsonObject } from '../auth/read-small-body.ts'
-import { callerOf, conflict, json, NAME_RE, notFound, param, requireAdmin, str } from './api-context.ts'
+import { authorizedCaller, conflict, json, NAME_RE, notFound, param, SERVER, str } from './api-context.ts'
 
 const MIN_PASSWORD = 12
 
@@ -18,8 +19,7 @@ function password(body: Record<string, unknown>): string {
 
 export function registerUsersApi(app: FastifyInstance, auth: AuthService): void {
   app.post('/api/v1/users', async (request, reply) => {
-    const caller = await callerOf(auth, request)
-    requireAdmin(caller)
+    const caller = await authorizedCaller(auth, request, SERVER)
     const body = await readJsonObject(request)
     const name = str(body, 'name', { re: NAME_RE, max: 64 })
     if (name.startsWith('robot')) throw new RegistryError('NAME_INVALID', "user names may not start with 'robot'")
@@ -33,14 +33,13 @@ export function registerUsersApi(app: FastifyInstance, auth: AuthService): void 
   })
 
   app.get('/api/v1/users', async (request, reply) => {
-    requireAdmin(await callerOf(auth, request))
+    await authorizedCaller(auth, request, SERVER)
     const users = await auth.repos.users.list()
     return json(reply, 200, { users: users.map((u) => ({ name: u.name, admin: u.admin, createdAt: u.createdAt.toISOString() })) })
   })
 
   app.delete('/api/v1/users/:user', async (request, reply) => {
-    const caller = await callerOf(auth, request)
-    requireAdmin(caller)
+    const caller = await authorizedCaller(auth, request, SERVER)
     const name = param(request, 'user')
     if (!(await auth.repos.users.delete(name))) throw notFound(`user '${name}'`)
     await auth.audit({ actor: principalName(caller), action: 'user.delete', address: clientAddress(request), detail: { user: name } })
@@ -48,9 +47,8 @@ export function registerUsersApi(app: FastifyInstance, auth: AuthService): void 
   })
 
   app.put('/api/v1/users/:user/password', async (request, reply) => {
-    const caller = await callerOf(auth, request)
     const name = param(request, 'user')
-    if (!(caller.kind === 'user' && caller.name === name && !caller.token)) requireAdmin(caller)
+    const caller = await authorizedCaller(auth, request, { kind: 'credentials', user: name })
     const body = await readJsonObject(request)
     if (!(await auth.repos.users.setPassword(name, await hashPassword(password(body))))) throw notFound(`user '${name}'`)
     // A new password ends every offline session: refresh tokens issued with the old one die.

@@ -5,6 +5,7 @@
  */
 import type { FastifyRequest } from 'fastify'
 import { RegistryError } from '../../../oci/errors.ts'
+import { decodeBase64 } from '../../auth/strict-base64.ts'
 
 export type PresentedCredentials =
   | { readonly scheme: 'basic'; readonly username: string; readonly secret: string }
@@ -12,6 +13,18 @@ export type PresentedCredentials =
   | undefined
 
 const MAX_HEADER = 16 * 1024
+// Credentials have one spelling: strict base64 (no junk, canonical) and valid UTF-8.
+const UTF8 = new TextDecoder('utf-8', { fatal: true })
+
+function decodeBasic(value: string): string | undefined {
+  const bytes = decodeBase64(value)
+  if (bytes === undefined) return undefined
+  try {
+    return UTF8.decode(bytes)
+  } catch {
+    return undefined
+  }
+}
 
 export function readAuthorization(request: FastifyRequest): PresentedCredentials {
   const header = request.headers.authorization
@@ -22,7 +35,7 @@ export function readAuthorization(request: FastifyRequest): PresentedCredentials
   const value = space < 0 ? '' : header.slice(space + 1).trim()
   if (scheme === 'bearer' && value !== '') return { scheme: 'bearer', token: value }
   if (scheme === 'basic') {
-    const decoded = Buffer.from(value, 'base64').toString('utf8')
+    const decoded = decodeBasic(value) ?? ''
     const colon = decoded.indexOf(':')
     if (colon > 0) return { scheme: 'basic', username: decoded.slice(0, colon), secret: decoded.slice(colon + 1) }
   }

@@ -10,6 +10,7 @@ import { parseListen, type RegistryConfig } from '../../config/config.ts'
 import type { MetadataStore } from '../../metadata/store.ts'
 import type { Clock } from '../../ports.ts'
 import { registerApiRoutes } from '../api/api-routes.ts'
+import { setRequestPrincipal } from '../request-principal.ts'
 import { authorizeRequest, type GateResult } from './authorize-hook.ts'
 import { clientAddress } from './credentials.ts'
 import { sendFilteredCatalog } from './filtered-catalog.ts'
@@ -64,7 +65,9 @@ export function registerAuth(app: FastifyInstance, config: RegistryConfig, deps:
     const result = await authorizeRequest(auth, request)
     if (!result) return
     gate.set(request, result)
-    if (result.route.kind === 'catalog') {
+    if (result.principal !== undefined) setRequestPrincipal(request, result.principal)
+    // Only a read is the catalog; any other method goes on to the router, which refuses it.
+    if (result.route.kind === 'catalog' && (request.method === 'GET' || request.method === 'HEAD')) {
       const claims = auth.verifyToken(String(request.headers.authorization).slice(7).trim())
       const url = request.raw.url ?? ''
       const query = new URLSearchParams(url.includes('?') ? url.slice(url.indexOf('?') + 1) : '')

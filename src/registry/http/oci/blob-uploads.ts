@@ -2,7 +2,9 @@
  * Blob uploads (spec "Pushing blobs"): POST to start (or monolithic POST ?digest=, or mount),
  * PATCH chunks (with or without Content-Range), PUT ?digest= to finish, GET status, DELETE cancel.
  * A declared length (Content-Length, Content-Range) that would take the blob past the size limit
- * is refused before any byte is read; the upload service cuts off undeclared (chunked) bodies.
+ * is refused before any byte is read; the upload service cuts off undeclared (chunked) bodies, and
+ * refuses (and undoes) a chunk whose body is not exactly as long as its Content-Range says.
+ * Sessions belong to the principal that started them: every call passes who is asking.
  */
 import type { FastifyReply } from 'fastify'
 import { isDigest, parseDigest, type Digest } from '../../../oci/digest.ts'
@@ -12,6 +14,7 @@ import type { UploadSession } from '../../distribution/upload-service.ts'
 import { rangeMismatch } from '../../distribution/errors.ts'
 import { checkBlobSize } from '../../distribution/upload-limits.ts'
 import { parseContentLength, parseContentRange, uploadRange } from '../headers.ts'
+import { requestPrincipal } from '../request-principal.ts'
 import type { Handler } from './oci-context.ts'
 import { checkLength, clientGone, countedBody, hasBody } from './request-body.ts'
 
@@ -35,6 +38,16 @@ function created(reply: FastifyReply, name: RepositoryName, digest: Digest): Fas
     .send()
 }
 
+/** The chunk options naming who asks (with auth on). */
+function requester(who: string | undefined): { readonly requester?: string } {
+  return who === undefined ? {} : { requester: who }
+}
+
+/** The chunk length a Content-Range declares: the body must be exactly that long. */
+function declared(range: { readonly start: number; readonly end: number } | undefined): { readonly length?: number } {
+  return range === undefined ? {} : { length: range.end - range.start + 1 }
+}
+
 function requiredDigest(raw: string | null): Digest {
   if (raw === null || raw === '') throw new RegistryError('DIGEST_INVALID', 'the digest query parameter is required')
   return parseDigest(raw)
@@ -52,16 +65,17 @@ export const startUpload: Handler<UploadsRoute> = async ({ ctx, route, request, 
   }
   const digest = query.get('digest')
   if (digest !== null) checkBlobSize(ctx.uploads.limits, 0, parseContentLength(request.headers['content-length']) ?? 0)
-  const session = await ctx.uploads.start(route.name)
+  const who = requestPrincipal(request)
+  const session = await ctx.uploads.start(route.name, who)
   if (digest !== null) {
     // Monolithic upload in a single POST.
     const expected = requiredDigest(digest)
     const body = countedBody(request)
     try {
-      await ctx.uploads.commit(route.name, session.id, expected, body.source, { signal: clientGone(reply) })
+      await ctx.uploads.commit(route.name, session.id, expected, body.source, { signal: clientGone(reply), ...requester(who) })
     } catch (err) {
       // The client never learnt this session's id, so nothing could resume it.
-      await ctx.uploads.cancel(route.name, session.id).catch(() => undefined)
+      await ctx.uploads.cancel(route.name, session.id, who).catch(() => undefined)
       throw err
     }
     checkLength(request, body.count())
@@ -89,7 +103,8 @@ async function withSession<T>(route: UploadRoute, fn: () => Promise<T>): Promise
 export const patchUpload: Handler<UploadRoute> = async (input) => withSession(input.route, () => patchChunk(input))
 
 const patchChunk: Handler<UploadRoute> = async ({ ctx, route, request, reply }) => {
-  const status = await ctx.uploads.status(route.name, route.id)
+  const who = requestPrincipal(request)
+  const status = await ctx.uploads.status(route.name, route.id, who)
   const range = parseContentRange(request.headers['content-range'], status.offset)
   const length = parseContentLength(request.headers['content-length'])
   if (range && length !== undefined && length !== range.end - range.start + 1) {
@@ -98,7 +113,7 @@ const patchChunk: Handler<UploadRoute> = async ({ ctx, route, request, reply }) 
   if (range) checkBlobSize(ctx.uploads.limits, range.start, range.end - range.start + 1)
   else checkBlobSize(ctx.uploads.limits, status.offset, length ?? 0)
   const body = countedBody(request)
-  const s = await ctx.uploads.append(route.name, route.id, body.source, range?.start, { signal: clientGone(reply) })
+  const s = await ctx.uploads.append(route.name, route.id, body.source, range?.start, { signal: clientGone(reply), ...requester(who), ...declared(range) })
   checkLength(request, body.count())
   return sessionHeaders(reply.code(202), s).send()
 }
@@ -107,22 +122,23 @@ export const finishUpload: Handler<UploadRoute> = async (input) => withSession(i
 
 const finishChunks: Handler<UploadRoute> = async ({ ctx, route, request, reply, query }) => {
   const expected = requiredDigest(query.get('digest'))
-  const status = await ctx.uploads.status(route.name, route.id)
+  const who = requestPrincipal(request)
+  const status = await ctx.uploads.status(route.name, route.id, who)
   const range = parseContentRange(request.headers['content-range'], status.offset)
   if (range && range.start !== status.offset) throw rangeMismatch(status.offset, request.headers['content-range'] ?? '')
   checkBlobSize(ctx.uploads.limits, status.offset, parseContentLength(request.headers['content-length']) ?? 0)
   const body = hasBody(request) ? countedBody(request) : undefined
-  await ctx.uploads.commit(route.name, route.id, expected, body?.source, { signal: clientGone(reply) })
+  await ctx.uploads.commit(route.name, route.id, expected, body?.source, { signal: clientGone(reply), ...requester(who), ...(body ? declared(range) : {}) })
   if (body) checkLength(request, body.count())
   return created(reply, route.name, expected)
 }
 
-export const uploadStatus: Handler<UploadRoute> = async ({ ctx, route, reply }) => {
-  const s = await ctx.uploads.status(route.name, route.id)
+export const uploadStatus: Handler<UploadRoute> = async ({ ctx, route, request, reply }) => {
+  const s = await ctx.uploads.status(route.name, route.id, requestPrincipal(request))
   return sessionHeaders(reply.code(204), s).send()
 }
 
-export const cancelUpload: Handler<UploadRoute> = async ({ ctx, route, reply }) => {
-  await ctx.uploads.cancel(route.name, route.id)
+export const cancelUpload: Handler<UploadRoute> = async ({ ctx, route, request, reply }) => {
+  await ctx.uploads.cancel(route.name, route.id, requestPrincipal(request))
   return reply.code(204).send()
 }

@@ -7,7 +7,7 @@
  * manifest is reported as MANIFEST_UNKNOWN (404), as distribution does for an OCI manifest
  * requested with only Docker types: the client asked for something we cannot give it.
  */
-import { parseManifestReference, type RepositoryName } from '../../../oci/reference.ts'
+import { isTag, parseManifestReference, type ManifestReference, type RepositoryName } from '../../../oci/reference.ts'
 import { manifestUnknown } from '../../distribution/errors.ts'
 import type { Handler } from './oci-context.ts'
 import { readLimited } from './request-body.ts'
@@ -27,8 +27,17 @@ export function acceptsMediaType(accept: string | string[] | undefined, mediaTyp
   return values.some((v) => v === '*/*' || v === mediaType || v === `${type}/*`)
 }
 
+/**
+ * The reference of a GET, HEAD or DELETE. A name that is not a valid tag can name no manifest, so
+ * it is unknown (404, as the OCI conformance suite expects); only a PUT refuses it as invalid.
+ */
+function existingReference(raw: string): ManifestReference {
+  if (!raw.includes(':') && !isTag(raw)) throw manifestUnknown(raw.slice(0, 200))
+  return parseManifestReference(raw)
+}
+
 export const getManifest: Handler<ManifestRoute> = async ({ ctx, route, request, reply }) => {
-  const ref = parseManifestReference(route.reference)
+  const ref = existingReference(route.reference)
   const record = await ctx.manifests.resolve(route.name, ref)
   if (!acceptsMediaType(request.headers.accept, record.mediaType)) throw manifestUnknown(route.reference)
   if (notModified(request.headers['if-none-match'], `"${record.digest}"`)) {
@@ -58,6 +67,6 @@ export const putManifest: Handler<ManifestRoute> = async ({ ctx, route, request,
 }
 
 export const deleteManifest: Handler<ManifestRoute> = async ({ ctx, route, reply }) => {
-  await ctx.manifests.delete(route.name, parseManifestReference(route.reference))
+  await ctx.manifests.delete(route.name, existingReference(route.reference))
   return reply.code(202).header('Content-Length', '0').send()
 }

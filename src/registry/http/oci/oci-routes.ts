@@ -30,6 +30,10 @@ const TABLE: Table = {
 
 const METHODS: readonly Method[] = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE']
 
+/** Every /v2 endpoint kind and the methods it answers (the permission-matrix test covers each). */
+export const OCI_ENDPOINTS: ReadonlyArray<{ readonly kind: OciRoute['kind']; readonly methods: readonly Method[] }> =
+  Object.entries(TABLE).map(([kind, handlers]) => ({ kind: kind as OciRoute['kind'], methods: Object.keys(handlers) as Method[] }))
+
 export function registerOciRoutes(app: FastifyInstance, ctx: OciContext): void {
   const handler = async (request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> => {
     const url = request.raw.url ?? '/'

@@ -7,6 +7,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify'
 import { RegistryError } from '../../../oci/errors.ts'
 import { parseContentLength } from '../headers.ts'
 import { bufferReclaimer } from '../../runtime/buffer-reclaimer.ts'
+import { readSmallBodyBytes } from '../body-deadlines.ts'
 
 export interface CountedBody {
   readonly source: AsyncIterable<Uint8Array>
@@ -58,19 +59,16 @@ export function checkLength(request: FastifyRequest, received: number): void {
 /** Reads a small body (a manifest) into memory, refusing more than `max` bytes with 413. */
 export async function readLimited(request: FastifyRequest, max: number): Promise<Buffer> {
   const tooLarge = (): RegistryError =>
+    // No `Connection: close`: hanging up while the client is still sending can reset the
+    // connection before it reads the 413. Node discards the rest of the body after the answer,
+    // and the small-body deadline (body-deadlines.ts) hangs up on a body that never ends.
     new RegistryError('SIZE_INVALID', `manifest larger than the ${max}-byte limit`, { status: 413, detail: { limit: max } })
   const declared = parseContentLength(request.headers['content-length'])
   if (declared !== undefined && declared > max) throw tooLarge()
-  const chunks: Buffer[] = []
-  let total = 0
-  for await (const chunk of request.raw) {
-    const b = chunk as Buffer
-    total += b.byteLength
-    if (total > max) throw tooLarge()
-    chunks.push(b)
-  }
-  checkLength(request, total)
-  return Buffer.concat(chunks)
+  // Bounded in time too: the small-body deadline (body-deadlines.ts) answers 408.
+  const body = await readSmallBodyBytes(request, max, tooLarge)
+  checkLength(request, body.byteLength)
+  return body
 }
 
 /**

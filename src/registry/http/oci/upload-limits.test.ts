@@ -122,7 +122,7 @@ describe('blob size limit', () => {
 
 describe('open upload sessions cap', () => {
   it('answers 429 TOOMANYREQUESTS per repository and in total; cancelled, committed and expired sessions do not count', async () => {
-    const app = await withLimits({ maxOpenUploads: { total: 3, perRepository: 2 } })
+    const app = await withLimits({ maxOpenUploads: { total: 3, perRepository: 2, perPrincipal: 0 } })
     const a1 = await start(app, 'cap/a')
     await start(app, 'cap/a')
     const perRepo = await app.inject({ method: 'POST', url: '/v2/cap/a/blobs/uploads/' })
@@ -151,7 +151,7 @@ describe('open upload sessions cap', () => {
   })
 
   it('holds under concurrent POSTs', async () => {
-    const app = await withLimits({ maxOpenUploads: { total: 0, perRepository: 5 } })
+    const app = await withLimits({ maxOpenUploads: { total: 0, perRepository: 5, perPrincipal: 0 } })
     const all = await Promise.all(Array.from({ length: 12 }, () => app.inject({ method: 'POST', url: '/v2/cap/race/blobs/uploads/' })))
     assert.equal(all.filter((r) => r.statusCode === 202).length, 5)
     assert.equal(all.filter((r) => r.statusCode === 429).length, 7)

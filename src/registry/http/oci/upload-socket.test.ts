@@ -47,7 +47,7 @@ describe('uploads over a real socket', () => {
   let fx: RegistryFixture
   let base: string
   beforeEach(async () => {
-    fx = await startFixture({ uploads: { expiryMs: 60_000, purgeIntervalMs: 1000 } })
+    fx = await startFixture({ uploads: { expiryMs: 60_000, idleTimeoutMs: 60_000, purgeIntervalMs: 1000 } })
     base = await listen(fx.app)
   })
   afterEach(() => fx.close())

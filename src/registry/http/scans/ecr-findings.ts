@@ -3,6 +3,11 @@
  * read Drydock's findings. Vulnerabilities of every image of an index are merged (one finding per
  * advisory + package + version, with the platforms it was seen on). Pagination: `maxResults`
  * (1..1000, default 100) and an opaque `nextToken` bound to the scanned digest.
+ *
+ * ECR's findings are vulnerabilities. A COMPLETE scan that could not check them (the registry has
+ * no advisory DB: ScanReport.unavailable) is shown as ECR's FINDINGS_UNAVAILABLE with the reason
+ * and no findings, never as COMPLETE with zero counts, which a gate written for ECR would pass.
+ * Its secrets and misconfigurations are in the full report (scan-report), which says COMPLETE.
  */
 import { RegistryError } from '../../../oci/errors.ts'
 import type { ScanRecord } from '../../metadata/scan-store.ts'
@@ -87,6 +92,8 @@ export function describeFindings(scan: ScanRecord, imageTag: string | undefined,
     imageScanStatus: { status: scan.status, description: scan.description ?? describeStatus(scan.status) },
   }
   if (scan.status !== 'COMPLETE' || scan.result === undefined) return base
+  const unavailable = vulnerabilitiesUnavailable(scan.result)
+  if (unavailable !== undefined) return { ...base, imageScanStatus: { status: 'FINDINGS_UNAVAILABLE', description: scan.description ?? `vulnerabilities not checked: ${unavailable}` } }
   const { findings, vulnerabilitySourceUpdatedAt } = allFindings(scan.result)
   const counts: Record<string, number> = {}
   for (const f of findings) counts[f.severity] = (counts[f.severity] ?? 0) + 1
@@ -102,6 +109,15 @@ export function describeFindings(scan: ScanRecord, imageTag: string | undefined,
     },
     ...(next ? { nextToken: next } : {}),
   }
+}
+
+/** Why the vulnerability part of a stored result is missing (in any of its images), if it is. */
+function vulnerabilitiesUnavailable(result: string): string | undefined {
+  for (const image of parseScanResult(result).images) {
+    const u = image.report.unavailable?.find((x) => x.scanner === 'vuln')
+    if (u) return u.reason
+  }
+  return undefined
 }
 
 function describeStatus(status: string): string {

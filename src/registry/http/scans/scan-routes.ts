@@ -7,19 +7,19 @@
  *   GET  …/images/{ref}/sbom            CycloneDX SBOM of the scanned image (&platform=)
  *   POST …/images/{ref}/scan            queue a scan now (202)
  *   POST …/scan                         rescan every manifest of the repository (202)
- * With access control on, reads need pull and scans need push on the repository (the same
- * rules as /v2, via AuthService.allowed); anonymous callers get what public repositories allow.
+ * With access control on, reads need pull and scans need push on the repository, checked by the
+ * repository API router (repository-api.ts) with the same rules as /v2; anonymous callers get
+ * what public repositories allow.
  */
-import type { FastifyInstance, FastifyRequest } from 'fastify'
+import type { FastifyInstance, FastifyReply } from 'fastify'
 import { isDigest, type Digest } from '../../../oci/digest.ts'
 import { RegistryError } from '../../../oci/errors.ts'
-import { parseManifestReference, parseRepositoryName, type RepositoryName } from '../../../oci/reference.ts'
+import { parseManifestReference, type RepositoryName } from '../../../oci/reference.ts'
 import type { AuthService } from '../../auth/auth-service.ts'
-import { ANONYMOUS } from '../../auth/principal.ts'
 import type { ManifestService } from '../../distribution/manifest-service.ts'
 import type { ScanService } from '../../scanning/scan-service.ts'
 import { parseScanResult, type ScannedImage } from '../../scanning/scan-result.ts'
-import { callerOf, json } from '../api/api-context.ts'
+import { json } from '../api/api-context.ts'
 import { describeFindings } from './ecr-findings.ts'
 import { repositoryApi } from '../repository-api.ts'
 
@@ -29,31 +29,6 @@ export interface ScanRouteDeps {
   readonly auth: AuthService | undefined
 }
 
-const IMAGE_PATH = /^(.+)\/images\/([^/]+)\/(scan-findings|scan-report|sbom|scan)$/
-const REPO_SCAN_PATH = /^(.+)\/scan$/
-
-function route(request: FastifyRequest): { path: string; query: URLSearchParams } {
-  const url = request.raw.url ?? ''
-  const q = url.indexOf('?')
-  const path = (q < 0 ? url : url.slice(0, q)).slice('/api/v1/repositories/'.length)
-  let decoded: string
-  try {
-    decoded = decodeURIComponent(path)
-  } catch {
-    throw new RegistryError('NAME_INVALID', 'invalid path encoding')
-  }
-  return { path: decoded, query: new URLSearchParams(q < 0 ? '' : url.slice(q + 1)) }
-}
-
-async function authorize(deps: ScanRouteDeps, request: FastifyRequest, repo: string, action: 'pull' | 'push'): Promise<void> {
-  const auth = deps.auth
-  if (!auth?.enabled) return
-  const principal = request.headers.authorization === undefined ? ANONYMOUS : await callerOf(auth, request)
-  if ((await auth.allowed(principal, repo)).includes(action)) return
-  if (principal === ANONYMOUS) throw new RegistryError('UNAUTHORIZED', 'credentials required', { headers: { 'WWW-Authenticate': 'Basic realm="drydock"' } })
-  throw new RegistryError('DENIED', `no ${action} permission on ${repo}`)
-}
-
 function pickImage(images: readonly ScannedImage[], platform: string | null): ScannedImage {
   const found = platform === null ? (images.length === 1 ? images[0] : undefined) : images.find((i) => i.platform === platform)
   if (found) return found
@@ -61,43 +36,46 @@ function pickImage(images: readonly ScannedImage[], platform: string | null): Sc
 }
 
 export function registerScanRoutes(app: FastifyInstance, deps: ScanRouteDeps): void {
-  const handler = async (request: FastifyRequest, reply: import('fastify').FastifyReply) => {
-    const { path, query } = route(request)
-    const post = request.method === 'POST'
-    const image = IMAGE_PATH.exec(path)
-    const repoScan = image ? undefined : REPO_SCAN_PATH.exec(path)
-    if (!image && !repoScan) throw new RegistryError('UNSUPPORTED', 'unknown scan API path', { status: 404 })
-    const repo: RepositoryName = parseRepositoryName((image?.[1] ?? repoScan?.[1]) as string)
-    const what = image?.[3] ?? 'repo-scan'
-    if (post !== (what === 'scan' || what === 'repo-scan')) throw new RegistryError('UNSUPPORTED', `${request.method} not allowed here`, { status: 405 })
-    await authorize(deps, request, repo, post ? 'push' : 'pull')
+  const api = repositoryApi(app, deps.auth)
+  const resolve = (repo: RepositoryName, ref: string | undefined) => deps.manifests.resolve(repo, parseManifestReference(ref ?? ''))
 
-    if (what === 'repo-scan') return json(reply, 202, { repositoryName: repo, queued: await deps.scanning.rescanRepository(repo) })
-    const rawRef = image?.[2] as string
-    const record = await deps.manifests.resolve(repo, parseManifestReference(rawRef))
-    const tag = isDigest(rawRef) ? undefined : rawRef
-    if (what === 'scan') {
-      await deps.scanning.request(repo, record.digest)
-      return json(reply, 202, describeFindings((await deps.scanning.status(repo, record.digest))!, tag, new URLSearchParams()))
-    }
-    const scan = await deps.scanning.status(repo, record.digest as Digest)
-    if (!scan) throw new RegistryError('MANIFEST_UNKNOWN', `${repo}@${record.digest} has not been scanned`, { status: 404, detail: { scanStatus: 'NOT_SCANNED' } })
-    if (what === 'scan-findings') return json(reply, 200, describeFindings(scan, tag, query))
-    if (scan.result === undefined) {
-      throw new RegistryError('UNSUPPORTED', `no completed scan yet (status ${scan.status}${scan.description ? `: ${scan.description}` : ''})`, { status: 409, detail: { status: scan.status } })
-    }
-    const doc = parseScanResult(scan.result)
-    const format = what === 'sbom' ? 'cyclonedx' : query.get('format')
-    if (format === null || (format === 'json' && query.get('platform') === null && doc.images.length > 1)) {
-      return json(reply, 200, { ...doc, status: scan.status, completedAt: scan.completedAt?.toISOString() })
-    }
-    const { formatterByName } = await import('../../../scanner/report/formatter.ts')
-    const formatter = formatterByName(format)
-    if (!formatter) throw new RegistryError('UNSUPPORTED', `unknown format '${format}'`, { status: 400 })
-    const text = formatter.format(pickImage(doc.images, query.get('platform')).report, { now: new Date(), color: false })
-    return reply.code(200).header('Cache-Control', 'no-store')
-      .header('Content-Type', format === 'table' ? 'text/plain; charset=utf-8' : 'application/json; charset=utf-8').send(text)
+  api.add({ method: 'POST', path: 'images/{ref}/scan', needs: 'push' }, async (_request, reply, { repo, ref }) => {
+    const record = await resolve(repo, ref)
+    await deps.scanning.request(repo, record.digest)
+    const tag = isDigest(ref ?? '') ? undefined : ref
+    return json(reply, 202, describeFindings((await deps.scanning.status(repo, record.digest))!, tag, new URLSearchParams()))
+  })
+  for (const what of ['scan-findings', 'scan-report', 'sbom'] as const) {
+    api.add({ method: 'GET', path: `images/{ref}/${what}`, needs: 'pull' }, async (_request, reply, { repo, ref, query }) => {
+      const record = await resolve(repo, ref)
+      const tag = isDigest(ref ?? '') ? undefined : ref
+      const scan = await deps.scanning.status(repo, record.digest as Digest)
+      if (!scan) throw new RegistryError('MANIFEST_UNKNOWN', `${repo}@${record.digest} has not been scanned`, { status: 404, detail: { scanStatus: 'NOT_SCANNED' } })
+      if (what === 'scan-findings') return json(reply, 200, describeFindings(scan, tag, query))
+      return sendReport(reply, what, scan.status, scan.result, scan.completedAt, scan.description, query)
+    })
   }
-  // The path prefix is shared with other repository APIs (signatures): one router dispatches.
-  repositoryApi(app).add((path) => IMAGE_PATH.test(path) || REPO_SCAN_PATH.test(path), handler)
+  // Registered last: `…/images/{ref}/scan` above also ends in `/scan`.
+  api.add({ method: 'POST', path: 'scan', needs: 'push' }, async (_request, reply, { repo }) =>
+    json(reply, 202, { repositoryName: repo, queued: await deps.scanning.rescanRepository(repo) }))
+}
+
+async function sendReport(
+  reply: FastifyReply, what: 'scan-report' | 'sbom', status: string, result: string | undefined, completedAt: Date | undefined,
+  description: string | undefined, query: URLSearchParams,
+): Promise<FastifyReply> {
+  if (result === undefined) {
+    throw new RegistryError('UNSUPPORTED', `no completed scan yet (status ${status}${description ? `: ${description}` : ''})`, { status: 409, detail: { status } })
+  }
+  const doc = parseScanResult(result)
+  const format = what === 'sbom' ? 'cyclonedx' : query.get('format')
+  if (format === null || (format === 'json' && query.get('platform') === null && doc.images.length > 1)) {
+    return json(reply, 200, { ...doc, status, completedAt: completedAt?.toISOString() })
+  }
+  const { formatterByName } = await import('../../../scanner/report/formatter.ts')
+  const formatter = formatterByName(format)
+  if (!formatter) throw new RegistryError('UNSUPPORTED', `unknown format '${format}'`, { status: 400 })
+  const text = formatter.format(pickImage(doc.images, query.get('platform')).report, { now: new Date(), color: false })
+  return reply.code(200).header('Cache-Control', 'no-store')
+    .header('Content-Type', format === 'table' ? 'text/plain; charset=utf-8' : 'application/json; charset=utf-8').send(text)
 }

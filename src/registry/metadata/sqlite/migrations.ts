@@ -211,4 +211,54 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX login_failures_by_updated ON login_failures(updated_at);
     `,
   },
+  {
+    version: 5,
+    name: 'upload-owner',
+    // Who started an upload session: the per-principal cap counts by it, and only its owner may
+    // touch the session. NULL for sessions started with auth off (or before this migration).
+    sql: `
+      ALTER TABLE uploads ADD COLUMN owner TEXT;
+      CREATE INDEX uploads_by_owner ON uploads(owner, updated_at) WHERE owner IS NOT NULL;
+    `,
+  },
+  {
+    version: 6,
+    name: 'garbage-collection',
+    // Online garbage collection (docs/storage-layout.md "Garbage collection"): the last time a
+    // writer or a HEAD said a blob is about to be referenced (pins), the blobs a collector has
+    // committed to deleting (tombstones: nobody may pin them until the bytes are gone), the
+    // lease that lets one collector run at a time across replicas, and manifests by digest
+    // (a manifest in any repository keeps its bytes).
+    sql: `
+      CREATE TABLE blob_pins (
+        digest    TEXT PRIMARY KEY,
+        pinned_at INTEGER NOT NULL
+      ) WITHOUT ROWID;
+
+      CREATE TABLE gc_deletions (
+        digest     TEXT PRIMARY KEY,
+        run_id     TEXT NOT NULL,
+        started_at INTEGER NOT NULL
+      ) WITHOUT ROWID;
+
+      CREATE TABLE gc_leases (
+        name       TEXT PRIMARY KEY,
+        owner      TEXT NOT NULL,
+        expires_at INTEGER NOT NULL
+      ) WITHOUT ROWID;
+
+      CREATE INDEX manifests_by_digest ON manifests(digest);
+    `,
+  },
+  {
+    version: 7,
+    name: 'manifest-layer-chains',
+    // An image manifest's layer chain (distribution/layer-chain.ts), so the scan can find an
+    // image's base among stored images by its first layers with one indexed lookup per prefix.
+    // NULL for indexes, artifacts and manifests stored before (a re-push fills it).
+    sql: `
+      ALTER TABLE manifests ADD COLUMN layer_chain TEXT;
+      CREATE INDEX manifests_by_layer_chain ON manifests(layer_chain) WHERE layer_chain IS NOT NULL;
+    `,
+  },
 ]

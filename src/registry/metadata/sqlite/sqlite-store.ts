@@ -14,6 +14,8 @@ import type { AuthRepos } from '../auth-store.ts'
 import { MIGRATIONS } from './migrations.ts'
 import { sqliteAuthRepos } from './sqlite-auth-repos.ts'
 import { sqliteScanRepo } from './sqlite-scan-repo.ts'
+import { sqliteGcRepo } from './sqlite-gc-repo.ts'
+import type { GcRepo } from '../gc-store.ts'
 import type { ScanRepo } from '../scan-store.ts'
 
 type Row = Record<string, unknown>
@@ -44,6 +46,7 @@ function toManifest(r: Row): ManifestRecord {
     ...(r['subject'] == null ? {} : { subject: r['subject'] as Digest }),
     ...(r['annotations'] == null ? {} : { annotations: JSON.parse(r['annotations'] as string) as Record<string, string> }),
     pushedAt: new Date(Number(r['pushed_at'])),
+    ...(r['layer_chain'] == null ? {} : { layerChain: r['layer_chain'] as string }),
   }
 }
 
@@ -54,6 +57,7 @@ function toUpload(r: Row): UploadRecord {
     offset: Number(r['offset']),
     startedAt: new Date(Number(r['started_at'])),
     updatedAt: new Date(Number(r['updated_at'])),
+    ...(r['owner'] == null ? {} : { owner: r['owner'] as string }),
   }
 }
 
@@ -66,6 +70,7 @@ export class SqliteStore implements MetadataStore {
   readonly uploads: UploadRepo
   readonly auth: AuthRepos
   readonly scans: ScanRepo
+  readonly gc: GcRepo
   readonly #db: DatabaseSync
   #chain: Promise<unknown> = Promise.resolve()
 
@@ -88,6 +93,7 @@ export class SqliteStore implements MetadataStore {
     }
     this.auth = sqliteAuthRepos(db)
     this.scans = sqliteScanRepo(db)
+    this.gc = sqliteGcRepo(db)
     const ensureRepo = q('INSERT INTO repositories(name, created_at) VALUES (?, ?) ON CONFLICT DO NOTHING')
 
     this.repositories = {
@@ -120,12 +126,23 @@ export class SqliteStore implements MetadataStore {
     this.manifests = {
       put: async (m) => {
         ensureRepo.run(m.repo, m.pushedAt.getTime())
-        q(`INSERT INTO manifests(repo, digest, media_type, size, artifact_type, subject, annotations, pushed_at)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-           ON CONFLICT(repo, digest) DO UPDATE SET pushed_at = excluded.pushed_at`).run(
+        // Same digest, same content: a re-push only refreshes pushed_at (and fills the layer chain
+        // of a manifest stored before chains existed).
+        q(`INSERT INTO manifests(repo, digest, media_type, size, artifact_type, subject, annotations, pushed_at, layer_chain)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+           ON CONFLICT(repo, digest) DO UPDATE SET pushed_at = excluded.pushed_at, layer_chain = COALESCE(manifests.layer_chain, excluded.layer_chain)`).run(
           m.repo, m.digest, m.mediaType, m.size, m.artifactType ?? null, m.subject ?? null,
-          m.annotations ? JSON.stringify(m.annotations) : null, m.pushedAt.getTime(),
+          m.annotations ? JSON.stringify(m.annotations) : null, m.pushedAt.getTime(), m.layerChain ?? null,
         )
+      },
+      withLayerChains: async (chains, limit) => {
+        const out: ManifestRecord[] = []
+        for (const chain of chains) {
+          if (out.length >= limit) break
+          const rows = q('SELECT * FROM manifests WHERE layer_chain = ? ORDER BY repo, digest LIMIT ?').all(chain, limit - out.length) as Row[]
+          for (const r of rows) out.push(toManifest(r))
+        }
+        return out
       },
       get: async (repo, digest) => {
         const r = q('SELECT * FROM manifests WHERE repo = ? AND digest = ?').get(repo, digest) as Row | undefined
@@ -160,13 +177,15 @@ export class SqliteStore implements MetadataStore {
         (q('SELECT tag FROM tags WHERE repo = ? AND tag > ? ORDER BY tag LIMIT ?').all(repo, page.last ?? '', page.n) as Row[]).map(
           (r) => r['tag'] as Tag,
         ),
+      ofDigest: async (repo, digest, limit) =>
+        (q('SELECT tag FROM tags WHERE repo = ? AND digest = ? ORDER BY tag LIMIT ?').all(repo, digest, limit) as Row[]).map((r) => r['tag'] as Tag),
       delete: async (repo, tag) => Number(q('DELETE FROM tags WHERE repo = ? AND tag = ?').run(repo, tag).changes) > 0,
     }
 
     this.uploads = {
       create: async (u) =>
-        void q('INSERT INTO uploads(id, repo, "offset", started_at, updated_at) VALUES (?, ?, ?, ?, ?)').run(
-          u.id, u.repo, u.offset, u.startedAt.getTime(), u.updatedAt.getTime(),
+        void q('INSERT INTO uploads(id, repo, "offset", started_at, updated_at, owner) VALUES (?, ?, ?, ?, ?, ?)').run(
+          u.id, u.repo, u.offset, u.startedAt.getTime(), u.updatedAt.getTime(), u.owner ?? null,
         ),
       get: async (id) => {
         const r = q('SELECT * FROM uploads WHERE id = ?').get(id) as Row | undefined
@@ -174,11 +193,15 @@ export class SqliteStore implements MetadataStore {
       },
       setOffset: async (id, offset, at) => void q('UPDATE uploads SET "offset" = ?, updated_at = ? WHERE id = ?').run(offset, at.getTime(), id),
       delete: async (id) => Number(q('DELETE FROM uploads WHERE id = ?').run(id).changes) > 0,
-      listStale: async (before, limit) =>
-        (q('SELECT * FROM uploads WHERE updated_at < ? ORDER BY updated_at LIMIT ?').all(before.getTime(), limit) as Row[]).map(toUpload),
-      countActive: async (since, repo) => {
-        const r = q('SELECT COUNT(*) AS total, COALESCE(SUM(repo = ?), 0) AS repo FROM uploads WHERE updated_at >= ?').get(repo, since.getTime()) as Row
-        return { total: Number(r['total']), repo: Number(r['repo']) }
+      listStale: async (w, limit) =>
+        (q('SELECT * FROM uploads WHERE updated_at < ? OR started_at < ? ORDER BY updated_at LIMIT ?')
+          .all(w.touchedSince.getTime(), w.startedSince.getTime(), limit) as Row[]).map(toUpload),
+      countActive: async (w, repo, owner) => {
+        const r = q(
+          'SELECT COUNT(*) AS total, COALESCE(SUM(repo = ?), 0) AS repo, COALESCE(SUM(owner = ?), 0) AS owner ' +
+            'FROM uploads WHERE updated_at >= ? AND started_at >= ?',
+        ).get(repo, owner ?? null, w.touchedSince.getTime(), w.startedSince.getTime()) as Row
+        return { total: Number(r['total']), repo: Number(r['repo']), owner: Number(r['owner']) }
       },
     }
   }

@@ -7,9 +7,10 @@ import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import { digestOf, type Digest } from '../../../oci/digest.ts'
 import type { RepositoryName, Tag } from '../../../oci/reference.ts'
-import type { ManifestRecord, MetadataStore } from '../store.ts'
+import type { ManifestRecord, MetadataStore, OpenWindow } from '../store.ts'
 import { authSuiteCases } from './auth-suite.ts'
 import { runScanSuite } from './scan-suite.ts'
+import { runGcSuite } from './gc-suite.ts'
 
 export interface StoreFixture {
   readonly store: MetadataStore
@@ -91,18 +92,53 @@ export function runMetadataSuite(name: string, make: () => Promise<StoreFixture>
       assert.equal(await s.tags.delete(repo('r'), tag('b')), false)
     }))
 
+    it('lists the tags of a digest, bounded', withStore(async (s) => {
+      for (const t of ['latest', '12', 'stable']) await s.tags.put(repo('r'), tag(t), d('img'), at)
+      await s.tags.put(repo('r'), tag('other'), d('else'), at)
+      await s.tags.put(repo('q'), tag('x'), d('img'), at)
+      assert.deepEqual(await s.tags.ofDigest(repo('r'), d('img'), 10), ['12', 'latest', 'stable'])
+      assert.deepEqual(await s.tags.ofDigest(repo('r'), d('img'), 2), ['12', 'latest'])
+      assert.deepEqual(await s.tags.ofDigest(repo('r'), d('none'), 10), [])
+    }))
+
+    it('finds manifests by layer chain across repositories, in the order of the chains asked, bounded', withStore(async (s) => {
+      await s.manifests.put(manifest('lib/base', 'base', { layerChain: 'chain-1' }))
+      await s.manifests.put(manifest('other/base', 'base', { layerChain: 'chain-1' }))
+      await s.manifests.put(manifest('lib/mid', 'mid', { layerChain: 'chain-2' }))
+      await s.manifests.put(manifest('lib/index', 'index'))
+      assert.equal((await s.manifests.get(repo('lib/base'), d('base')))?.layerChain, 'chain-1')
+      assert.equal((await s.manifests.get(repo('lib/index'), d('index')))?.layerChain, undefined)
+      const found = async (chains: string[], limit: number) => (await s.manifests.withLayerChains(chains, limit)).map((m) => `${m.repo}@${m.layerChain}`)
+      assert.deepEqual(await found(['chain-2', 'chain-1'], 10), ['lib/mid@chain-2', 'lib/base@chain-1', 'other/base@chain-1'])
+      assert.deepEqual(await found(['chain-2', 'chain-1'], 2), ['lib/mid@chain-2', 'lib/base@chain-1'])
+      assert.deepEqual(await found(['chain-9'], 10), [])
+      // A re-push of a manifest stored without a chain fills it; deleting the manifest forgets it.
+      await s.manifests.put(manifest('lib/old', 'old'))
+      await s.manifests.put(manifest('lib/old', 'old', { layerChain: 'chain-3' }))
+      assert.deepEqual(await found(['chain-3'], 10), ['lib/old@chain-3'])
+      await s.manifests.delete(repo('lib/old'), d('old'))
+      assert.deepEqual(await found(['chain-3'], 10), [])
+    }))
+
     it('tracks upload sessions and finds stale ones', withStore(async (s) => {
       const old = new Date('2026-01-01T00:00:00Z')
       const fresh = new Date('2026-01-02T00:00:00Z')
+      const window = (touched: Date, started = old): OpenWindow => ({ touchedSince: touched, startedSince: started })
       await s.uploads.create({ id: 'u1', repo: repo('r'), offset: 0, startedAt: old, updatedAt: old })
-      await s.uploads.create({ id: 'u2', repo: repo('r'), offset: 0, startedAt: old, updatedAt: old })
+      await s.uploads.create({ id: 'u2', repo: repo('r'), offset: 0, startedAt: old, updatedAt: old, owner: 'alice' })
       await s.uploads.setOffset('u2', 42, fresh)
       assert.equal((await s.uploads.get('u2'))?.offset, 42)
-      assert.deepEqual((await s.uploads.listStale(new Date('2026-01-01T12:00:00Z'), 10)).map((u) => u.id), ['u1'])
-      await s.uploads.create({ id: 'u3', repo: repo('other'), offset: 0, startedAt: fresh, updatedAt: fresh })
-      assert.deepEqual(await s.uploads.countActive(fresh, repo('r')), { total: 2, repo: 1 })
-      assert.deepEqual(await s.uploads.countActive(old, repo('r')), { total: 3, repo: 2 })
-      assert.deepEqual(await s.uploads.countActive(fresh, repo('none')), { total: 2, repo: 0 })
+      assert.equal((await s.uploads.get('u2'))?.owner, 'alice')
+      assert.equal((await s.uploads.get('u1'))?.owner, undefined)
+      assert.deepEqual((await s.uploads.listStale(window(new Date('2026-01-01T12:00:00Z')), 10)).map((u) => u.id), ['u1'])
+      await s.uploads.create({ id: 'u3', repo: repo('other'), offset: 0, startedAt: fresh, updatedAt: fresh, owner: 'alice' })
+      assert.deepEqual(await s.uploads.countActive(window(fresh), repo('r')), { total: 2, repo: 1, owner: 0 })
+      assert.deepEqual(await s.uploads.countActive(window(fresh), repo('r'), 'alice'), { total: 2, repo: 1, owner: 2 })
+      assert.deepEqual(await s.uploads.countActive(window(old), repo('r'), 'bob'), { total: 3, repo: 2, owner: 0 })
+      assert.deepEqual(await s.uploads.countActive(window(fresh), repo('none')), { total: 2, repo: 0, owner: 0 })
+      // Touched recently but started before the absolute cut-off: stale, and not counted.
+      assert.deepEqual((await s.uploads.listStale(window(old, fresh), 10)).map((u) => u.id).sort(), ['u1', 'u2'])
+      assert.deepEqual(await s.uploads.countActive(window(fresh, fresh), repo('r'), 'alice'), { total: 1, repo: 0, owner: 1 })
       assert.equal(await s.uploads.delete('u1'), true)
       assert.equal(await s.uploads.get('u1'), undefined)
     }))
@@ -132,4 +168,5 @@ export function runMetadataSuite(name: string, make: () => Promise<StoreFixture>
     authSuiteCases(withStore)
   })
   runScanSuite(name, withStore)
+  runGcSuite(name, withStore)
 }

@@ -200,6 +200,16 @@ class FilesystemWriter implements FileWriter {
     return this.#size - before
   }
 
+  async truncate(size: number): Promise<void> {
+    const fh = this.#handle()
+    if (!Number.isSafeInteger(size) || size < 0 || size > this.#size) {
+      throw new StorageDriverError(NAME, this.#path, `cannot truncate ${this.#size} bytes to ${size}`)
+    }
+    await this.#flush.settle()
+    await fh.truncate(size)
+    this.#size = size
+  }
+
   async commit(_opts: IoOptions = {}): Promise<void> {
     const fh = this.#handle()
     this.#fh = undefined

@@ -144,6 +144,17 @@ class MemoryWriter implements FileWriter {
     return written
   }
 
+  async truncate(size: number): Promise<void> {
+    if (!this.#open) throw new StorageDriverError(NAME, this.#path, 'writer already closed')
+    if (!Number.isSafeInteger(size) || size < 0 || size > this.#size) {
+      throw new StorageDriverError(NAME, this.#path, `cannot truncate ${this.#size} bytes to ${size}`)
+    }
+    const parts = this.#driver.partial(this.#path)
+    const kept = Buffer.concat(parts).subarray(0, size)
+    parts.splice(0, parts.length, Buffer.from(kept))
+    this.#size = size
+  }
+
   async commit(): Promise<void> {
     this.#open = false
     this.#driver.finish(this.#path, true)

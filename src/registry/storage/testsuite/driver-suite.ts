@@ -111,6 +111,20 @@ export function runDriverSuite(name: string, make: () => Promise<DriverFixture>)
       await again.cancel()
     }))
 
+    it('truncates uncommitted content back to a size, and appends continue from there', withDriver(async (d) => {
+      const w = await d.writer('up/5/data')
+      await w.append(chunks('keep', 'refused chunk'))
+      await w.truncate(4)
+      assert.equal(w.size, 4)
+      await assert.rejects(w.truncate(5), /cannot truncate/)
+      await w.close()
+      const again = await d.writer('up/5/data', { append: true })
+      assert.equal(again.size, 4)
+      await again.append(chunks('+more'))
+      await again.commit()
+      assert.equal((await d.getContent('up/5/data')).toString(), 'keep+more')
+    }))
+
     it('starts over without append, and cancel discards', withDriver(async (d) => {
       const w1 = await d.writer('up/4/data')
       await w1.append(chunks('old'))

@@ -90,6 +90,10 @@ export function str(value: unknown): string | undefined {
 /** Drops duplicates by purl (lockfiles list one package once however many paths need it). */
 export function uniqueByPurl(records: readonly PackageRecord[]): PackageRecord[] {
   const seen = new Map<string, PackageRecord>()
-  for (const r of records) if (!seen.has(r.purl)) seen.set(r.purl, r)
-  return [...seen.values()]
+  const noPurl: PackageRecord[] = []
+  for (const r of records) {
+    if (r.purl === '') noPurl.push(r) // no identity to compare: each one is kept
+    else if (!seen.has(r.purl)) seen.set(r.purl, r)
+  }
+  return [...seen.values(), ...noPurl]
 }

@@ -6,8 +6,9 @@
  *   pkg:rpm/centos/bash@4.2.46-30.el7?arch=x86_64&distro=centos-7.5.1804   (epoch=N when > 0)
  *
  * A package analyzer sees one file and cannot know the OS, so it builds the purl without
- * `distro` (namespace from what the database says). After resolveOs() the pipeline calls
- * `withOsPurl(record, os)` to rebuild it with the OS namespace and distro qualifier.
+ * `distro` (namespace from what the database says). After resolveOs() the applier
+ * (image/apply-layers.ts) calls `withOsPurl(record, os)` to rebuild it with the OS namespace and
+ * distro qualifier.
  */
 import type { OsFamily, OsInfo, PackageRecord } from '../../model/package.ts'
 
@@ -55,7 +56,10 @@ export function distroQualifier(os: OsInfo): string {
 
 /** Rebuilds an OS package's purl with the OS namespace and distro; other types are unchanged. */
 export function withOsPurl(pkg: PackageRecord, os: OsInfo | undefined): PackageRecord {
-  return { ...pkg, purl: osPackagePurl(pkg, os) }
+  if (os === undefined) return pkg
+  // An rpm vendor namespace the analyzer found (`pkg:rpm/suse/...`) stays for OS families without one.
+  const namespace = /^pkg:rpm\/([^/@?]+)\//.exec(pkg.purl)?.[1]
+  return { ...pkg, purl: osPackagePurl(pkg, os, namespace && decodeURIComponent(namespace)) }
 }
 
 export function osPackagePurl(pkg: PackageRecord, os: OsInfo | undefined, fallbackNamespace?: string): string {

@@ -24,6 +24,8 @@ export interface ImageSecretOptions extends SecretScanOptions {
   readonly signal?: AbortSignal
   /** Max uncompressed bytes per layer (default: the scan default). */
   readonly maxLayerBytes?: number
+  /** Most findings returned (default: the scan default maxFindingsPerImage); files past it are not read. */
+  readonly maxFindings?: number
 }
 
 async function readBody(body: AsyncGenerator<Buffer>, size: number): Promise<Buffer> {
@@ -62,6 +64,7 @@ export function annotateLayerState(findings: readonly SecretFinding[], layerFile
 export async function scanImageSecrets(source: ImageSource, inventory: ImageInventory, opts: ImageSecretOptions = {}): Promise<SecretFinding[]> {
   const scanner = createSecretFileScanner(opts)
   const found: SecretFinding[] = [...scanConfigSecrets(inventory.image.config, opts)]
+  const maxFindings = opts.maxFindings ?? DEFAULT_SCAN_LIMITS.maxFindingsPerImage
   for (const layer of inventory.image.layers) {
     opts.signal?.throwIfAborted()
     const descriptor: Descriptor = { mediaType: layer.mediaType, digest: layer.digest, size: layer.size }
@@ -71,14 +74,14 @@ export async function scanImageSecrets(source: ImageSource, inventory: ImageInve
     try {
       const limits = { maxEntries: DEFAULT_SCAN_LIMITS.maxEntries, maxMetadataBytes: DEFAULT_SCAN_LIMITS.maxMetadataBytes, maxEntrySize: maxLayerBytes }
       for await (const entry of readTar(tar, limits)) {
-        if (entry.type !== 'file' || !scanner.wants(entry.path, entry.size)) continue
+        if (entry.type !== 'file' || found.length >= maxFindings || !scanner.wants(entry.path, entry.size)) continue
         const content = await readBody(entry.body(), entry.size)
-        found.push(...scanner.scan({ path: entry.path, content, diffId: layer.diffId, layerDigest: layer.digest }))
+        for (const f of scanner.scan({ path: entry.path, content, diffId: layer.diffId, layerDigest: layer.digest })) found.push(f)
       }
     } catch (err) {
       tar.destroy()
       throw toLayerError(err)
     }
   }
-  return annotateLayerState(found, inventory.layerFiles)
+  return annotateLayerState(found.slice(0, maxFindings), inventory.layerFiles)
 }

@@ -90,12 +90,23 @@ function isCodeReference(value: string, op: string): boolean {
   return ATTRIBUTE_CHAIN.test(value) || (IDENTIFIER.test(value) && /\s/.test(op) && op.includes('='))
 }
 
+const KEBAB_WORDS = /^[a-z]+(?:-[a-z]+)+$/
+
+/**
+ * `name: no-debconf-config`, or the first word of a phrase that goes on. Not after a bare `=`:
+ * `NAME=value command` is a shell assignment, and `.env` values may well be hyphenated words.
+ */
+function isWordValue(value: string, op: string, more: string | undefined): boolean {
+  return op !== '=' && (KEBAB_WORDS.test(value) || more !== undefined)
+}
+
 function accept(rule: SecretRule, secret: string, groups: Record<string, string | undefined> | undefined): boolean {
   if (groups?.['reject']) return false
   const name = groups?.['name']
   if (rule.nameRegex && (name === undefined || !rule.nameRegex.test(name))) return false
   if (rule.rejectPlaceholders && isPlaceholder(secret)) return false
   if (rule.rejectCodeValues && groups?.['q'] === '' && isCodeReference(secret, groups['op'] ?? '')) return false
+  if (rule.rejectWordValues && groups?.['q'] === '' && isWordValue(secret, groups['op'] ?? '', groups['more'])) return false
   if (rule.minEntropy !== undefined && shannonEntropy(secret) < rule.minEntropy) return false
   return !rule.allow?.some((re) => re.test(secret))
 }

@@ -34,6 +34,17 @@ export interface SecretRule {
    * secret. Needs the named groups `op` (the operator with its spaces) and `q` (the quote).
    */
   readonly rejectCodeValues?: boolean
+  /**
+   * Assignments in text: reject unquoted values that are words rather than a token. Needs the
+   * named groups `op`, `q` and `more` (what follows the value on its line, if not a comment):
+   * - the first word of a phrase (`passwd: elevated-privileges 4755 root/root` in a lintian
+   *   override, `Password: shown on the settings page`): a secret is the whole value, so a
+   *   value that goes on after a space is prose or a record, not a secret. A bare `=` is the
+   *   exception: in a shell `NAME=value command` the value does end at the space;
+   * - lower-case words joined by hyphens (`base-passwd: no-debconf-config`): a tag, mode or
+   *   option name (not after a bare `=` either: `DB_PASSWORD=correct-horse-battery` in a .env).
+   */
+  readonly rejectWordValues?: boolean
   /** Reject well-known placeholders (changeme, ${VAR}, <password>, xxx ...). */
   readonly rejectPlaceholders?: boolean
   /** Secrets matching one of these are documented examples, not real keys. */

@@ -2,6 +2,8 @@
 // must ignore, redaction (the raw secret never appears in a finding) and allowlists.
 import assert from 'node:assert/strict'
 import { randomBytes } from 'node:crypto'
+import { readdirSync, readFileSync } from 'node:fs'
+import { join } from 'node:path'
 import { describe, it } from 'node:test'
 import { scanText, redactSecretsIn } from './scan-text.ts'
 import { BUILTIN_SECRET_RULES } from './secret-rules.ts'
@@ -51,6 +53,12 @@ const cases: [string, string, string, string?][] = [
   ['generic-secret-assignment', `  "apiKey": "${rand(24)}",`, ''],
   ['generic-secret-assignment', `export SERVICE_TOKEN='${rand(32)}'`, ''],
   ['generic-secret-assignment', 'db_password = "Tr0ub4dor&3x"', 'Tr0ub4dor&3x'],
+  // A shell command prefixed by an assignment: the value ends at the space, the command follows.
+  ['generic-secret-assignment', 'DB_PASSWORD=mysecretpassword ./run --migrate', 'mysecretpassword'],
+  ['generic-secret-assignment', 'admin_password: Zq8vN2rT5wLk  # set by the installer', 'Zq8vN2rT5wLk'],
+  ['generic-secret-assignment', '--db-password=Zq8vN2rT5wLk', 'Zq8vN2rT5wLk'],
+  ['generic-secret-assignment', 'vault-token: s8Kq2LmZ0xVw7RtY', 's8Kq2LmZ0xVw7RtY'],
+  ['generic-secret-assignment', 'DB_PASSWORD=correct-horse-battery-staple', 'correct-horse-battery-staple'],
 ]
 
 describe('built-in secret rules', () => {
@@ -81,6 +89,25 @@ describe('built-in secret rules', () => {
     ].join('\n')
     const found = scanText(text, BUILTIN_SECRET_RULES, { path: 'etc/app.conf' })
     assert.deepEqual(found.map((f) => `${f.rule.id}@${f.line}`), [])
+  })
+
+  it('ignores phrases and kebab-case words after a name that ends in a secret word', () => {
+    const text = [
+      'passwd: elevated-privileges 4755 root/root [usr/bin/passwd]', // lintian override: package, tag, context
+      'base-passwd: no-debconf-config', // lintian override: package and tag
+      'Password: shown in the settings page', // prose after a label
+      'reset_token: single-use-only',
+      'token_mode = time-based-otp',
+    ].join('\n')
+    assert.deepEqual(scanText(text, BUILTIN_SECRET_RULES, { path: 'usr/share/doc/x/NOTES' }).map((f) => `${f.rule.id}@${f.line}`), [])
+  })
+
+  it('finds nothing in the real lintian overrides of a Debian bookworm minbase system', () => {
+    const dir = join(import.meta.dirname, 'testdata', 'debian-lintian-overrides')
+    const files = readdirSync(dir).filter((f) => f !== 'README.md')
+    assert.equal(files.length, 31)
+    const found = files.flatMap((f) => scanText(readFileSync(join(dir, f), 'utf8'), BUILTIN_SECRET_RULES, { path: `usr/share/lintian/overrides/${f}` }).map((m) => `${f}:${m.line} ${m.rule.id}`))
+    assert.deepEqual(found, [])
   })
 
   it('path-bound rules fire only on their files', () => {

@@ -126,10 +126,11 @@ export const BUILTIN_SECRET_RULES: SecretRuleSet = [
   {
     // Assignments such as DB_PASSWORD=..., "apiKey": "...", secret_token: ...; the variable name
     // must end in a secret word and the value must not be a placeholder, a variable or a call
-    // (`password = getpass()`: the `reject` group catches the bracket without backtracking).
+    // (`password = getpass()`: the `reject` group catches the bracket without backtracking), nor
+    // words (`more` is the next word on the line, if any: see SecretRule.rejectWordValues).
     id: 'generic-secret-assignment', category: 'generic', severity: 'HIGH', title: 'Secret assigned to a password, secret, token or API key variable',
-    remediation: ROTATE, keywords: ['pass', 'secret', 'token', 'key', 'pwd'], rejectPlaceholders: true, minEntropy: 3, rejectCodeValues: true,
+    remediation: ROTATE, keywords: ['pass', 'secret', 'token', 'key', 'pwd'], rejectPlaceholders: true, minEntropy: 3, rejectCodeValues: true, rejectWordValues: true,
     nameRegex: /(?:passw(?:or)?d|pwd|secret|token|api_?key|apikey|access_?key|private_?key|auth_?key)$/i,
-    regex: /(?<![A-Za-z0-9_])(?<name>[A-Za-z_][A-Za-z0-9_]{0,63})["']?(?<op>[ \t]{0,3}(?:=|:=|:|=>)[ \t]{0,3})(?<q>["']?)(?<secret>[^\s"'`;,()<>{}[\]$\\]{6,256})(?<reject>[(\[]?)/g,
+    regex: /(?<![A-Za-z0-9_])(?<name>[A-Za-z_][A-Za-z0-9_]{0,63})["']?(?<op>[ \t]{0,3}(?:=|:=|:|=>)[ \t]{0,3})(?<q>["']?)(?<secret>[^\s"'`;,()<>{}[\]$\\]{6,256})(?<reject>[(\[]?)(?<more>[ \t]{1,64}[^\s#])?/g,
   },
 ]

@@ -14,7 +14,10 @@ import type { SecretFinding } from './secret-finding.ts'
 export function secretsFromLayerResults(layers: readonly LayerAnalysis[], layerFiles: readonly LayerFileIndex[]): SecretFinding[] {
   const found: SecretFinding[] = []
   for (const layer of layers) {
-    for (const r of layer.results) if (r.analyzer === 'secret') found.push(...(r.result.secrets ?? []))
+    for (const r of layer.results) {
+      // One by one: a spread of a long list would overflow the call stack.
+      if (r.analyzer === 'secret') for (const f of r.result.secrets ?? []) found.push(f)
+    }
   }
   return annotateLayerState(found, layerFiles)
 }

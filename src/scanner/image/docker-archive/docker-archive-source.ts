@@ -11,7 +11,9 @@ import { createHash } from 'node:crypto'
 import type { Readable } from 'node:stream'
 import type { Descriptor } from '../../../oci/descriptor.ts'
 import { digestOf, isDigest, type Digest } from '../../../oci/digest.ts'
+import { parseImageConfig } from '../../../oci/image-config.ts'
 import { MediaType } from '../../../oci/media-types.ts'
+import { ANY_JSON, arrayOf, mapOf, parseStrictJson, StrictJsonError, structOf } from '../../../oci/strict-json.ts'
 import type { ContentStore, RootDocument } from '../content-store.ts'
 import { ImageError } from '../image-errors.ts'
 import { sniffCompression } from '../layer-stream.ts'
@@ -29,12 +31,19 @@ interface ArchiveImage {
 
 const PLAIN_TAR = 'application/vnd.docker.image.rootfs.diff.tar'
 
+/** `docker load`'s manifest.json entry struct, for the strict JSON rules (oci/strict-json.ts). */
+const ARCHIVE_MANIFEST_SHAPE = arrayOf(structOf({ Config: ANY_JSON, RepoTags: ANY_JSON, Layers: ANY_JSON, Parent: ANY_JSON, LayerSources: mapOf() }))
+
+function refusedJson(err: unknown): string {
+  return err instanceof StrictJsonError ? err.message : 'not valid JSON'
+}
+
 function parseArchiveManifest(bytes: Buffer, file: string): ArchiveImage[] {
   let json: unknown
   try {
-    json = JSON.parse(bytes.toString('utf8'))
-  } catch {
-    throw new ImageError('SOURCE_INVALID', `${file}: manifest.json is not valid JSON`)
+    json = parseStrictJson(bytes, { shape: ARCHIVE_MANIFEST_SHAPE })
+  } catch (err) {
+    throw new ImageError('SOURCE_INVALID', `${file}: manifest.json is refused: ${refusedJson(err)}`)
   }
   const ok = Array.isArray(json) && json.every((e: unknown) => {
     const o = e as Partial<ArchiveImage> | null
@@ -101,9 +110,9 @@ export async function openDockerArchive(reference: string, file: string, repoTag
   const configDigest = digestOf(configBytes)
   let diffIds: unknown
   try {
-    diffIds = (JSON.parse(configBytes.toString('utf8')) as { rootfs?: { diff_ids?: unknown } }).rootfs?.diff_ids
-  } catch {
-    throw new ImageError('SOURCE_INVALID', `${file}: config ${image.Config} is not valid JSON`)
+    diffIds = (parseImageConfig(configBytes) as { rootfs?: { diff_ids?: unknown } }).rootfs?.diff_ids
+  } catch (err) {
+    throw new ImageError('SOURCE_INVALID', `${file}: config ${image.Config} is refused: ${refusedJson(err)}`)
   }
   if (!Array.isArray(diffIds) || diffIds.length !== image.Layers.length) {
     throw new ImageError('SOURCE_INVALID', `${file}: config diff_ids do not match the ${image.Layers.length} layers`)

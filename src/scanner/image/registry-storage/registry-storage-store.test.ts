@@ -40,6 +40,9 @@ function layoutProvider(name: string, corrupt = false): RegistryContentProvider 
       if (bytes.length > 4096) bytes[bytes.length >> 1] = (bytes[bytes.length >> 1] ?? 0) ^ 0xff
       return Readable.from([bytes])
     },
+    async hasBlob(repository) {
+      return repository === `test/${name}`
+    },
   }
 }
 
@@ -48,6 +51,17 @@ describe('registry-storage source', () => {
     const expected = await analyzeImage(await parseImageSource(`oci:${join(IMAGES_DIR, 'alpine-3.20')}:3.20.3`), { analyzers: builtinAnalyzers })
     const got = await analyzeImage(openRegistryStorage(layoutProvider('alpine-3.20'), 'test/alpine-3.20', '3.20.3'), { analyzers: builtinAnalyzers })
     assert.deepEqual(got, { ...expected, image: { ...expected.image, reference: 'test/alpine-3.20:3.20.3' } })
+  })
+
+  it('a layer-cache hit is used only for blobs the repository holds', async () => {
+    const { MemoryLayerCache } = await import('../../cache/memory-layer-cache.ts')
+    const cache = new MemoryLayerCache()
+    const provider = layoutProvider('busybox')
+    const first = await analyzeImage(openRegistryStorage(provider, 'test/busybox', '1'), { analyzers: builtinAnalyzers, cache })
+    assert.equal(cache.size, first.image.layers.length)
+    // The same manifest, but the repository no longer links the layer blob (deleted since).
+    const unlinked: RegistryContentProvider = { ...provider, hasBlob: async () => false }
+    await assert.rejects(analyzeImage(openRegistryStorage(unlinked, 'test/busybox', '1'), { analyzers: builtinAnalyzers, cache }), (err) => isImageError(err, 'IMAGE_NOT_FOUND'))
   })
 
   it('unknown tags are IMAGE_NOT_FOUND; corrupted blobs are DIGEST_MISMATCH', async () => {

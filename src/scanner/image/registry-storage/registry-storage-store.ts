@@ -42,6 +42,10 @@ class RegistryStorageStore implements ContentStore {
     return s
   }
 
+  async hasBlob(d: Descriptor, opts: OpenOptions): Promise<boolean> {
+    return this.#provider.hasBlob(this.#repository, d.digest, opts)
+  }
+
   async close(): Promise<void> {}
 }
 

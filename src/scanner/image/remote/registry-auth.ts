@@ -1,20 +1,26 @@
 /**
  * Registry authentication, as the distribution spec and Docker's token protocol describe it:
  * a 401 carries `WWW-Authenticate: Bearer realm="…",service="…",scope="…"`; the client asks the
- * realm for a token (with basic credentials when it has some) and retries with
- * `Authorization: Bearer <token>`. A `Basic` challenge is answered with the credentials directly.
- * Credentials come from the options or from docker's config.json `auths` (credential helpers
- * are not supported). Credentials are never logged and never sent over plain http to a
- * non-loopback host.
+ * realm for a token and retries with `Authorization: Bearer <token>`. The realm is asked with
+ * Basic credentials (GET), or, for an identity token (what `docker login` stores for registries
+ * that issue refresh tokens), with the OAuth2 refresh grant (POST). A `Basic` challenge is
+ * answered with the credentials directly. Where credentials come from is the caller's business
+ * (the CLI's resolver, src/cli/credentials/). Credentials are never logged and never sent over
+ * plain http to a non-loopback host.
  */
-import { readFile } from 'node:fs/promises'
-import { homedir } from 'node:os'
-import { join } from 'node:path'
 
 export interface RegistryCredentials {
   readonly username: string
+  /** A password, personal access token or robot secret; empty when `identityToken` is used. */
   readonly password: string
+  /** An OAuth2 refresh token (docker's `identitytoken`), exchanged at the realm instead of a password. */
+  readonly identityToken?: string
+  /** The client_id the identity token was issued to (docker's is `docker`). */
+  readonly clientId?: string
 }
+
+/** The client_id `docker login` binds its refresh tokens to. */
+export const DOCKER_CLIENT_ID = 'docker'
 
 export interface AuthChallenge {
   readonly scheme: string
@@ -42,25 +48,34 @@ export function isLoopbackHost(host: string): boolean {
   return name === 'localhost' || name === '::1' || /^127\.\d+\.\d+\.\d+$/.test(name)
 }
 
-/** Looks a registry host up in docker's config.json `auths` (keys may be URLs). */
-export async function credentialsFromDockerConfig(registry: string, configPath?: string): Promise<RegistryCredentials | undefined> {
-  const path = configPath ?? join(process.env['DOCKER_CONFIG'] ?? join(homedir(), '.docker'), 'config.json')
-  let json: { auths?: Record<string, { auth?: string; username?: string; password?: string }> }
-  try {
-    json = JSON.parse(await readFile(path, 'utf8')) as typeof json
-  } catch {
-    return undefined
+export type TokenAnswer = { readonly token: string } | { readonly refusedStatus: number }
+
+/**
+ * Asks a Bearer realm for a registry token. With an identity token: `POST` of the OAuth2
+ * refresh grant; otherwise `GET` with Basic credentials (or anonymously). A refusal is returned
+ * (its HTTP status), a network failure rejects; the token is never logged.
+ */
+export async function requestToken(
+  realm: URL, service: string | undefined, scope: string | undefined, credentials: RegistryCredentials | undefined, signal?: AbortSignal,
+): Promise<TokenAnswer> {
+  const url = new URL(realm)
+  let init: RequestInit
+  if (credentials?.identityToken) {
+    const form = new URLSearchParams({ grant_type: 'refresh_token', refresh_token: credentials.identityToken, client_id: credentials.clientId ?? DOCKER_CLIENT_ID })
+    if (service) form.set('service', service)
+    if (scope) form.set('scope', scope)
+    init = { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: form.toString() }
+  } else {
+    if (service) url.searchParams.set('service', service)
+    if (scope) url.searchParams.set('scope', scope)
+    init = { method: 'GET', headers: credentials ? { authorization: basicHeader(credentials) } : {} }
   }
-  const hostOf = (key: string): string => key.replace(/^https?:\/\//, '').replace(/\/.*$/, '')
-  const wanted = registry === 'docker.io' ? new Set(['docker.io', 'index.docker.io', 'registry-1.docker.io']) : new Set([registry])
-  for (const [key, entry] of Object.entries(json.auths ?? {})) {
-    if (!wanted.has(hostOf(key))) continue
-    if (entry.auth) {
-      const decoded = Buffer.from(entry.auth, 'base64').toString('utf8')
-      const colon = decoded.indexOf(':')
-      if (colon > 0) return { username: decoded.slice(0, colon), password: decoded.slice(colon + 1) }
-    }
-    if (entry.username && entry.password) return { username: entry.username, password: entry.password }
+  const res = await fetch(url, { ...init, redirect: 'error', ...(signal ? { signal } : {}) })
+  if (!res.ok) {
+    await res.body?.cancel()
+    return { refusedStatus: res.status }
   }
-  return undefined
+  const body = (await res.json().catch(() => ({}))) as { token?: unknown; access_token?: unknown }
+  const token = typeof body.token === 'string' ? body.token : body.access_token
+  return typeof token === 'string' && token !== '' ? { token } : { refusedStatus: res.status }
 }

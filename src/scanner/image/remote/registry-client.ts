@@ -4,7 +4,7 @@
  * http only for loopback hosts or with `insecure`, and then only after https failed to connect.
  */
 import { ImageError } from '../image-errors.ts'
-import { basicHeader, isLoopbackHost, parseChallenge, type RegistryCredentials } from './registry-auth.ts'
+import { basicHeader, isLoopbackHost, parseChallenge, requestToken, type RegistryCredentials, type TokenAnswer } from './registry-auth.ts'
 
 export interface RegistryClientOptions {
   /** host[:port] as in the reference (docker.io is mapped to registry-1.docker.io). */
@@ -74,7 +74,7 @@ export class RegistryClient {
   async #answer(header: string, scope: string, signal: AbortSignal | undefined): Promise<string> {
     const c = parseChallenge(header)
     if (c?.scheme === 'basic') {
-      if (!this.#credentials) throw new ImageError('UNAUTHORIZED', `registry ${this.#host} requires credentials`)
+      if (!this.#credentials || this.#credentials.identityToken) throw new ImageError('UNAUTHORIZED', `registry ${this.#host} requires a user name and password`)
       return basicHeader(this.#credentials)
     }
     if (c?.scheme !== 'bearer' || !c.params['realm']) {
@@ -88,22 +88,17 @@ export class RegistryClient {
     }
     const plainRealmOk = realm.protocol === 'https:' || (realm.protocol === 'http:' && (this.#plainAllowed || isLoopbackHost(realm.host)))
     if (!plainRealmOk) throw new ImageError('INSECURE_REFUSED', `token realm ${realm.origin} is not https`)
-    if (c.params['service']) realm.searchParams.set('service', c.params['service'])
-    realm.searchParams.set('scope', c.params['scope'] ?? scope)
-    let res: Response
+    let answer: TokenAnswer
     try {
-      res = await fetch(realm, { headers: this.#credentials ? { authorization: basicHeader(this.#credentials) } : {}, ...(signal ? { signal } : {}) })
+      answer = await requestToken(realm, c.params['service'], c.params['scope'] ?? scope, this.#credentials, signal)
     } catch (err) {
       if (signal?.aborted) throw err
       throw new ImageError('REGISTRY_ERROR', `cannot reach token realm ${realm.origin}`, { cause: err })
     }
-    if (!res.ok) {
-      await res.body?.cancel()
-      throw new ImageError('UNAUTHORIZED', `token realm ${realm.origin} refused the request (HTTP ${res.status})`)
+    if ('refusedStatus' in answer) {
+      const why = this.#credentials ? 'refused the credentials' : 'refused the request; no credentials given'
+      throw new ImageError('UNAUTHORIZED', `token realm ${realm.origin} ${why} (HTTP ${answer.refusedStatus})`)
     }
-    const body = (await res.json().catch(() => ({}))) as { token?: unknown; access_token?: unknown }
-    const token = typeof body.token === 'string' ? body.token : body.access_token
-    if (typeof token !== 'string' || token === '') throw new ImageError('UNAUTHORIZED', `token realm ${realm.origin} returned no token`)
-    return `Bearer ${token}`
+    return `Bearer ${answer.token}`
   }
 }

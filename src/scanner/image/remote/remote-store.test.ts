@@ -1,7 +1,6 @@
 // The remote source against the real reference registry (docker-registry), started by the test
 // on 127.0.0.1 and filled with skopeo; once anonymous, once with token auth.
 import assert from 'node:assert/strict'
-import { writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { after, before, describe, it } from 'node:test'
 import { IMAGES_DIR, requireTestdata } from '../../../testkit/repo-paths.ts'
@@ -9,7 +8,7 @@ import { builtinAnalyzers } from '../../analyzers/builtin.ts'
 import { analyzeImage } from '../../pipeline/analyze-image.ts'
 import { isImageError } from '../image-errors.ts'
 import { parseImageSource } from '../parse-image-source.ts'
-import { run, withTempDir } from '../testing/layer-fixtures.ts'
+import { run } from '../testing/layer-fixtures.ts'
 import { startRegistry, type RunningRegistry } from '../testing/start-registry.ts'
 import { startTokenServer, type TokenServer } from '../testing/token-server.ts'
 import { mkdtemp, rm } from 'node:fs/promises'
@@ -70,20 +69,14 @@ describe('remote source, token auth', () => {
   })
 
   it('without credentials: UNAUTHORIZED', async () => {
-    const source = await parseImageSource(`${registry.host}/test/busybox:1`, { dockerConfigPath: join(dir, 'none.json') })
+    const source = await parseImageSource(`${registry.host}/test/busybox:1`)
     await assert.rejects(source.resolve(), (err) => isImageError(err, 'UNAUTHORIZED'))
   })
 
-  it('with credentials (options or docker config.json): follows the challenge to the realm', async () => {
+  it('with credentials: follows the challenge to the realm (config files: test/cli-auth)', async () => {
     const viaOptions = await analyzeImage(await parseImageSource(`${registry.host}/test/busybox:1`, { credentials: { username: 'alice', password: 's3cret' } }), { analyzers: builtinAnalyzers })
     assert.equal(viaOptions.image.layers.length, 1)
     assert.ok(tokens.requests.some((r) => r.scope === 'repository:test/busybox:pull' && r.user === 'alice'))
-    await withTempDir(async (cfgDir) => {
-      const cfg = join(cfgDir, 'config.json')
-      await writeFile(cfg, JSON.stringify({ auths: { [registry.host]: { auth: Buffer.from('alice:s3cret').toString('base64') } } }))
-      const viaConfig = await analyzeImage(await parseImageSource(`docker://${registry.host}/test/busybox:1`, { dockerConfigPath: cfg }), { analyzers: builtinAnalyzers })
-      assert.equal(viaConfig.image.manifestDigest, viaOptions.image.manifestDigest)
-    })
     const wrong = await parseImageSource(`${registry.host}/test/busybox:1`, { credentials: { username: 'alice', password: 'wrong' } })
     await assert.rejects(wrong.resolve(), (err) => isImageError(err, 'UNAUTHORIZED'))
   })

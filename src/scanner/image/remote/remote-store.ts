@@ -15,7 +15,6 @@ import type { ImageSourceOptions } from '../parse-image-source.ts'
 import { DEFAULT_SCAN_LIMITS } from '../scan-limits.ts'
 import type { ImageSource, OpenOptions } from '../source.ts'
 import { StoreImageSource } from '../store-image-source.ts'
-import { credentialsFromDockerConfig } from './registry-auth.ts'
 import { RegistryClient } from './registry-client.ts'
 
 const ACCEPT = [MediaType.ociManifest, MediaType.ociIndex, MediaType.dockerManifest, MediaType.dockerManifestList].join(', ')
@@ -93,11 +92,6 @@ export function openRemote(raw: string, opts: ImageSourceOptions): ImageSource {
     throw new ImageError('SOURCE_INVALID', `invalid image reference ${raw.slice(0, 200)}`, { cause: err })
   }
   if (ref.digest && !isDigest(ref.digest)) throw new ImageError('SOURCE_INVALID', `invalid digest in ${raw}`)
-  const client = (async () => {
-    const credentials = opts.credentials ?? (await credentialsFromDockerConfig(ref.registry, opts.dockerConfigPath))
-    return new RegistryClient({ registry: ref.registry, ...(opts.insecure ? { insecure: true } : {}), ...(credentials ? { credentials } : {}) })
-  })()
-  // A rejected promise nobody awaited yet must not crash the process; callers see it on first use.
-  client.catch(() => {})
+  const client = Promise.resolve(new RegistryClient({ registry: ref.registry, ...(opts.insecure ? { insecure: true } : {}), ...(opts.credentials ? { credentials: opts.credentials } : {}) }))
   return new StoreImageSource(raw, new RemoteStore(ref, client, opts.maxDocumentBytes ?? DEFAULT_SCAN_LIMITS.maxDocumentBytes), opts.maxDocumentBytes)
 }

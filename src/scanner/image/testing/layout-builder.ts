@@ -45,15 +45,18 @@ async function writeBlob(dir: string, data: Buffer): Promise<{ digest: string; s
   return { digest, size: data.length }
 }
 
-/** Writes an OCI layout with one image tagged `tag`; returns the `oci:` reference. */
-export async function writeLayout(dir: string, layers: readonly { tar: Buffer; compression: Compression }[], tag = 'test'): Promise<string> {
+/**
+ * Writes an OCI layout with one image tagged `tag`; returns the `oci:` reference. A layer's
+ * `claimedDiffId` goes into the config instead of the real one (hostile-image tests).
+ */
+export async function writeLayout(dir: string, layers: readonly { tar: Buffer; compression: Compression; claimedDiffId?: string }[], tag = 'test'): Promise<string> {
   await mkdir(dir, { recursive: true })
   const descs = []
   const diffIds = []
   for (const l of layers) {
     const blob = await writeBlob(dir, await compress(l.tar, l.compression))
     descs.push({ mediaType: MEDIA[l.compression], ...blob })
-    diffIds.push(sha(l.tar))
+    diffIds.push(l.claimedDiffId ?? sha(l.tar))
   }
   const config = Buffer.from(JSON.stringify({ architecture: 'amd64', os: 'linux', config: {}, rootfs: { type: 'layers', diff_ids: diffIds } }))
   const configDesc = { mediaType: 'application/vnd.oci.image.config.v1+json', ...(await writeBlob(dir, config)) }

@@ -17,7 +17,8 @@ export async function matchPackages(
   const out: Finding[] = []
   for (const pkg of packages) {
     const m = matchers.find((x) => x.packageTypes.includes(pkg.type))
-    if (m !== undefined) out.push(...(await m.match(pkg, ctx)))
+    // One by one: spreading a list of unbounded length as arguments overflows the call stack.
+    if (m !== undefined) for (const f of await m.match(pkg, ctx)) out.push(f)
   }
   return out.sort((a, b) => a.package.name.localeCompare(b.package.name) || a.package.version.localeCompare(b.package.version) || a.id.localeCompare(b.id))
 }

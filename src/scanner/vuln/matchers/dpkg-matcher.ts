@@ -31,7 +31,7 @@ export const dpkgMatcher: Matcher = {
     const name = pkg.sourceName ?? pkg.name
     const version = debianSourceVersion(pkg.version, pkg.sourceVersion)
     const out = []
-    for (const ecosystem of ecosystems(ctx.os)) out.push(...(await matchOsv(pkg, { ecosystem, name, version }, ctx)))
+    for (const ecosystem of ecosystems(ctx.os)) for (const f of await matchOsv(pkg, { ecosystem, name, version }, ctx)) out.push(f)
     return out
   },
 }

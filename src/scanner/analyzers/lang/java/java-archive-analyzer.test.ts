@@ -43,11 +43,14 @@ test('jar and war built with javac + jar: pom.properties, nesting, manifest and 
 
   const war = await javaArchiveAnalyzer.analyze(inputFor('srv/webapp.war', readFileSync(join(dir, 'webapp.war'))))
   assert.deepEqual(war?.unknowns, undefined)
-  assert.deepEqual(summary(war?.packages ?? []), [
+  assert.deepEqual(summary(war?.packages?.filter((p) => p.purl !== '') ?? []), [
     'pkg:maven/com.example/hello-lib@1.4.2 pom.properties webapp.war!/WEB-INF/lib/hello-lib-1.4.2.jar',
     'pkg:maven/com.example/webapp@0.9.0 pom.properties webapp.war',
-    'pkg:maven/commons-io@2.11.0 file name webapp.war!/WEB-INF/lib/commons-io-2.11.0.jar',
-    'pkg:maven/org.mf/mf-only@3.0.1 MANIFEST.MF webapp.war!/WEB-INF/lib/mf-only.jar',
+  ])
+  // No Maven coordinates (no pom.properties): the components stay, with their path, but no purl.
+  assert.deepEqual(war?.packages?.filter((p) => p.purl === '').map((p) => `${p.name}@${p.version} ${p.metadata?.['source']} ${p.metadata?.['archivePath']}`).sort(), [
+    'commons-io@2.11.0 file name webapp.war!/WEB-INF/lib/commons-io-2.11.0.jar',
+    'mf-only@3.0.1 MANIFEST.MF webapp.war!/WEB-INF/lib/mf-only.jar',
   ])
   assert.ok(war?.packages?.every((p) => p.locations[0]?.path === 'srv/webapp.war'))
 })
@@ -95,4 +98,31 @@ test('hostile archives: nesting limit, oversized entries, traversal names, garba
   assert.ok((c?.unknowns?.length ?? 0) > 0)
   const garbage = await javaArchiveAnalyzer.analyze(inputFor('g.jar', new Uint8Array(100).fill(7)))
   assert.match(garbage?.unknowns?.[0]?.reason ?? '', /not a zip archive/)
+})
+
+const ZIP_WITH_MANIFEST = `
+import sys, zipfile
+with zipfile.ZipFile(sys.argv[2], "w", zipfile.ZIP_DEFLATED) as z:
+    z.writestr("META-INF/MANIFEST.MF", open(sys.argv[1], "rb").read())
+    z.writestr("org/example/Placeholder.class", b"\\xca\\xfe\\xba\\xbe")
+`
+
+test('manifest-only jars (Debian\'s real MANIFEST.MF files): no Maven purl without Maven coordinates, component kept', async (t) => {
+  const dir = tempDir(t)
+  const jar = async (manifest: string, name: string) => {
+    run('python3', ['-c', ZIP_WITH_MANIFEST, join(import.meta.dirname, 'testdata', manifest), join(dir, name)])
+    return (await javaArchiveAnalyzer.analyze(inputFor(`usr/share/java/${name}`, readFileSync(join(dir, name)))))?.packages ?? []
+  }
+  // Bundle-SymbolicName javax.inject, Bundle-Version 1.0.0, no group anywhere (was pkg:maven/javax.inject@1.0.0).
+  const inject = await jar('atinject-jsr330-api-1.0.MANIFEST.MF', 'atinject-jsr330-api-1.0.jar')
+  // Implementation-Vendor-Id org.apache is not the groupId (commons-collections), and the title
+  // "Commons Collections" is no artifactId (was pkg:maven/org.apache/Commons%20Collections@3.2.2).
+  const collections = await jar('commons-collections3-3.2.2.MANIFEST.MF', 'commons-collections3-3.2.2.jar')
+  for (const [pkgs, name, version] of [[inject, 'javax.inject', '1.0.0'], [collections, 'Commons Collections', '3.2.2']] as const) {
+    assert.equal(pkgs.length, 1)
+    const p = pkgs[0]
+    assert.deepEqual([p?.name, p?.version, p?.purl, p?.metadata?.['source'], p?.metadata?.['groupId']], [name, version, '', 'MANIFEST.MF', undefined])
+    assert.match(p?.locations[0]?.path ?? '', /^usr\/share\/java\/.+\.jar$/)
+  }
+  assert.equal(collections[0]?.metadata?.['implementationVendorId'], 'org.apache')
 })

@@ -104,15 +104,22 @@ async function scanArchive(scan: Scan, bytes: Uint8Array, fileName: string, arch
   for (const c of chosen) scan.packages.push(javaPackage(scan.input, c, archivePath))
 }
 
+/** purl-spec maven: namespace (groupId) and name (artifactId) are both required, in this alphabet. */
+const MAVEN_ID = /^[A-Za-z0-9_.-]+$/
+
 function javaPackage(input: AnalysisInput, c: JavaCoordinates, archivePath: string): PackageRecord {
   const name = c.groupId ? `${c.groupId}:${c.artifactId}` : c.artifactId
   const metadata: Record<string, string> = { artifactId: c.artifactId, source: c.source, archivePath }
   if (c.groupId) metadata['groupId'] = c.groupId
+  if (c.vendorId) metadata['implementationVendorId'] = c.vendorId
+  // Without Maven coordinates (a manifest or a file name only) the component is kept with its
+  // path, but gets no purl: a guessed one would name another artifact, or none at all.
+  const coordinates = MAVEN_ID.test(c.groupId) && MAVEN_ID.test(c.artifactId)
   return packageAt(input, {
     name,
     version: c.version,
     type: 'java-archive',
-    purl: buildPurl('maven', c.groupId || undefined, c.artifactId, c.version),
+    purl: coordinates ? buildPurl('maven', c.groupId, c.artifactId, c.version) : '',
     metadata,
   })
 }

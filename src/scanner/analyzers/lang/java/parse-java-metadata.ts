@@ -33,11 +33,17 @@ export function parseManifest(text: string): Map<string, string> {
   return out
 }
 
+/**
+ * What an archive says about itself. Only pom.properties holds Maven coordinates; from a manifest
+ * or a file name `groupId` is '' and `artifactId` is a title or a file-name stem.
+ */
 export interface JavaCoordinates {
   readonly groupId: string
   readonly artifactId: string
   readonly version: string
   readonly source: 'pom.properties' | 'MANIFEST.MF' | 'file name'
+  /** MANIFEST.MF `Implementation-Vendor-Id`: the vendor (org.apache), not the groupId (commons-collections). */
+  readonly vendorId?: string
 }
 
 export function fromPomProperties(props: Map<string, string>): JavaCoordinates | undefined {
@@ -47,15 +53,20 @@ export function fromPomProperties(props: Map<string, string>): JavaCoordinates |
   return groupId && artifactId && version ? { groupId, artifactId, version, source: 'pom.properties' } : undefined
 }
 
-/** OSGi and plain manifests: the version and a title; the vendor id (if any) as group. */
+/**
+ * OSGi and plain manifests: the version and a title. No groupId: a manifest has no Maven
+ * coordinates (commons-collections 3.2.2 says `Implementation-Vendor-Id: org.apache` and
+ * `Implementation-Title: Commons Collections`; its groupId and artifactId are both
+ * commons-collections).
+ */
 export function fromManifest(mf: Map<string, string>): JavaCoordinates | undefined {
   const version = mf.get('Implementation-Version') ?? mf.get('Bundle-Version') ?? mf.get('Specification-Version')
   // Bundle-SymbolicName may carry directives: `org.foo.bar;singleton:=true`.
   const symbolic = mf.get('Bundle-SymbolicName')?.split(';')[0]?.trim()
   const artifactId = mf.get('Implementation-Title') ?? symbolic
   if (!version || !artifactId) return undefined
-  const groupId = mf.get('Implementation-Vendor-Id') ?? ''
-  return { groupId, artifactId, version, source: 'MANIFEST.MF' }
+  const vendorId = mf.get('Implementation-Vendor-Id')
+  return { groupId: '', artifactId, version, source: 'MANIFEST.MF', ...(vendorId ? { vendorId } : {}) }
 }
 
 /** Last resort: `commons-io-2.11.0.jar` → commons-io 2.11.0. */

@@ -1,0 +1,70 @@
+/**
+ * Wrappers around the byte stream of one upload chunk, applied by the upload service between the
+ * request body and the storage writer. Each passes chunks through unchanged until its condition
+ * stops the stream with an error; none buffers.
+ */
+import type { Digester } from '../../oci/digest.ts'
+
+/** Feeds every chunk to `hash` on its way through. */
+export async function* tap(source: AsyncIterable<Uint8Array>, hash: Digester): AsyncIterable<Uint8Array> {
+  for await (const chunk of source) {
+    hash.update(chunk)
+    yield chunk
+  }
+}
+
+/**
+ * Ends with `signal.reason` as soon as `signal` aborts, also while waiting for a chunk that has
+ * not arrived yet (a slow or stalled client must not delay a cancel).
+ */
+export async function* abortable(source: AsyncIterable<Uint8Array>, signal: AbortSignal): AsyncIterable<Uint8Array> {
+  const it = source[Symbol.asyncIterator]()
+  let onAbort = (): void => undefined
+  const aborted = new Promise<never>((_resolve, reject) => {
+    onAbort = () => reject(signal.reason)
+  })
+  aborted.catch(() => undefined)
+  signal.addEventListener('abort', onAbort, { once: true })
+  if (signal.aborted) onAbort()
+  let finished = false
+  try {
+    for (;;) {
+      const next = await Promise.race([it.next(), aborted])
+      if (next.done) {
+        finished = true
+        return
+      }
+      yield next.value
+    }
+  } finally {
+    signal.removeEventListener('abort', onAbort)
+    // Not awaited: an async generator runs return() only after its pending next() settles.
+    if (!finished) void Promise.resolve(it.return?.()).catch(() => undefined)
+  }
+}
+
+/**
+ * Passes `source` through while it stays within `length` bytes, and throws `refuse(received)`
+ * before yielding a byte past it, or at the end when fewer arrived.
+ */
+export async function* exactLength(source: AsyncIterable<Uint8Array>, length: number, refuse: (received: number) => Error): AsyncIterable<Uint8Array> {
+  let received = 0
+  for await (const chunk of source) {
+    received += chunk.byteLength
+    if (received > length) throw refuse(received)
+    yield chunk
+  }
+  if (received !== length) throw refuse(received)
+}
+
+/** Calls `progress()` after a chunk whenever at least `everyMs` (by `now()`) passed since the last call. */
+export async function* withProgress(source: AsyncIterable<Uint8Array>, now: () => number, everyMs: number, progress: () => Promise<void>): AsyncIterable<Uint8Array> {
+  let last = now()
+  for await (const chunk of source) {
+    yield chunk
+    if (now() - last >= everyMs) {
+      last = now()
+      await progress()
+    }
+  }
+}
