@@ -5,6 +5,7 @@
  * main.ts answers by printing the usage text to stdout with exit code 0.
  */
 import { parseArgs, type ParseArgsConfig } from 'node:util'
+import { closest } from '../registry/config/known-keys.ts'
 import { HelpRequested, UsageError } from './exit-codes.ts'
 
 type Options = NonNullable<ParseArgsConfig['options']>
@@ -16,10 +17,19 @@ export function parseCommandArgs<O extends Options>(argv: readonly string[], opt
   try {
     parsed = parseArgs({ args: [...argv], options: { ...options, ...HELP_OPTION }, allowPositionals: true, strict: true })
   } catch (err) {
-    throw new UsageError(`${err instanceof Error ? err.message : String(err)}\n\n${usage}`)
+    throw new UsageError(`${describeParseError(err, Object.keys(options))}\n\n${usage}`)
   }
   if ((parsed.values as { help?: unknown }).help === true) throw new HelpRequested(usage)
   return parsed
+}
+
+/** node:util's message, shortened for an unknown option and with the option that was meant. */
+function describeParseError(err: unknown, known: readonly string[]): string {
+  const e = err as { code?: string; message?: string }
+  const unknown = e.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' ? /option '([^']+)'/.exec(e.message ?? '')?.[1] : undefined
+  if (unknown === undefined) return e.message ?? String(err)
+  const hint = unknown.startsWith('--') ? closest(unknown.slice(2), known) : undefined
+  return `unknown option '${unknown}'${hint ? ` (did you mean '--${hint}'?)` : ''}`
 }
 
 /** Splits `--severity HIGH,CRITICAL` style lists. */

@@ -24,5 +24,8 @@ describe('drydock <command> --help', () => {
     const r = await runDrydock(['scan', '--no-such-option', 'x'])
     assert.equal(r.code, 2)
     assert.match(r.stderr, /Usage: drydock scan/)
+    const typo = await runDrydock(['scan', '--severty', 'HIGH', 'x'])
+    assert.equal(typo.code, 2)
+    assert.match(typo.stderr, /^drydock: unknown option '--severty' \(did you mean '--severity'\?\)/)
   })
 })

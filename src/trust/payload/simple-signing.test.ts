@@ -34,3 +34,19 @@ test('referenceMatches compares host and repository, ignoring tags and digests',
   assert.equal(referenceMatches('x/evil/team/app', undefined, 'team/app'), false)
   assert.equal(referenceMatches('team/app-2', undefined, 'team/app'), false)
 })
+
+test('a payload Go would read differently is refused: duplicate or case-variant keys', () => {
+  const a = digestOf('image a')
+  const b = digestOf('image b')
+  const critical = (d: string): string => `{"identity":{"docker-reference":"r.example/app"},"image":{"docker-manifest-digest":"${d}"},"type":"cosign container image signature"}`
+  const ambiguous = [
+    // Go's decoder takes "Critical" (the last case-insensitive match): it would verify image b.
+    `{"critical":${critical(a)},"Critical":${critical(b)},"optional":null}`,
+    `{"critical":${critical(a)},"critical":${critical(b)},"optional":null}`,
+    `{"critical":{"identity":{"docker-reference":"r.example/app"},"image":{"docker-manifest-digest":"${a}","Docker-Manifest-Digest":"${b}"},"type":"cosign container image signature"},"optional":null}`,
+  ]
+  for (const text of ambiguous) {
+    assert.throws(() => parseSimpleSigningPayload(Buffer.from(text)), (err: unknown) => err instanceof TrustError && err.code === 'PAYLOAD_INVALID', text)
+  }
+  assert.equal(parseSimpleSigningPayload(Buffer.from(`{"critical":${critical(a)},"optional":{"Foo":"1","foo":"2"}}`)).manifestDigest, a, 'optional is a map: keys differing in case are distinct')
+})

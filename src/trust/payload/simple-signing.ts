@@ -10,6 +10,7 @@
  */
 import { isDigest, type Digest } from '../../oci/digest.ts'
 import { TrustError } from '../trust-errors.ts'
+import { ANY_JSON, mapOf, parseStrictJson, structOf } from '../../oci/strict-json.ts'
 
 export const SIMPLE_SIGNING_MEDIA_TYPE = 'application/vnd.dev.cosign.simplesigning.v1+json'
 export const SIMPLE_SIGNING_TYPE = 'cosign container image signature'
@@ -34,14 +35,26 @@ export function buildSimpleSigningPayload(dockerReference: string, digest: Diges
   return Buffer.from(JSON.stringify(doc), 'utf8')
 }
 
+/** The payload as Go decodes it (containers/image `untrustedSignature`, cosign's payload). */
+const SIMPLE_SIGNING_SHAPE = structOf({
+  critical: structOf({
+    type: ANY_JSON,
+    identity: structOf({ 'docker-reference': ANY_JSON }),
+    image: structOf({ 'docker-manifest-digest': ANY_JSON }),
+  }),
+  optional: mapOf(),
+})
+
 /** Parses signed payload bytes; throws PAYLOAD_INVALID with the reason. */
 export function parseSimpleSigningPayload(bytes: Uint8Array): SimpleSigningPayload {
   if (bytes.byteLength > MAX_PAYLOAD_BYTES) throw new TrustError('TOO_LARGE', `signature payload is larger than ${MAX_PAYLOAD_BYTES} bytes`)
   let doc: unknown
   try {
-    doc = JSON.parse(Buffer.from(bytes).toString('utf8'))
-  } catch {
-    throw new TrustError('PAYLOAD_INVALID', 'signature payload is not JSON')
+    // Strict: cosign and the container tools read this with Go's case-insensitive decoder, so a
+    // payload with "Critical" beside "critical" must not mean one image here and another there.
+    doc = parseStrictJson(bytes, { shape: SIMPLE_SIGNING_SHAPE })
+  } catch (err) {
+    throw new TrustError('PAYLOAD_INVALID', `signature payload is not valid JSON: ${(err as Error).message}`)
   }
   const critical = field(doc, 'critical')
   const type = field(critical, 'type')

@@ -13,6 +13,8 @@ import { MediaType } from '../../oci/media-types.ts'
 import { basicHeader, isLoopbackHost, parseChallenge, requestToken, type RegistryCredentials, type TokenAnswer } from '../../scanner/image/remote/registry-auth.ts'
 import { TrustError } from '../trust-errors.ts'
 import { readBounded } from './read-bounded.ts'
+import { parseStrictJson } from '../../oci/strict-json.ts'
+import { MANIFEST_SHAPE } from '../../oci/go-json-shapes.ts'
 
 export const MAX_MANIFEST_BYTES = 4 * 1024 * 1024
 
@@ -118,9 +120,9 @@ export class TrustRegistryClient {
     const bytes = await readBounded(res, MAX_MANIFEST_BYTES, `referrers of ${digest}`)
     let index: { manifests?: unknown }
     try {
-      index = JSON.parse(bytes.toString('utf8')) as { manifests?: unknown }
-    } catch {
-      throw new TrustError('REGISTRY', 'referrers response is not JSON')
+      index = parseStrictJson(bytes, { shape: MANIFEST_SHAPE }) as { manifests?: unknown }
+    } catch (err) {
+      throw new TrustError('REGISTRY', `referrers response is not a valid JSON index: ${(err as Error).message}`)
     }
     const list = Array.isArray(index.manifests) ? index.manifests : []
     const manifests = list.flatMap((m: { digest?: unknown; mediaType?: unknown; artifactType?: unknown }) =>
@@ -182,7 +184,7 @@ export class TrustRegistryClient {
 
 function mediaTypeOf(bytes: Buffer): string | undefined {
   try {
-    const mt = (JSON.parse(bytes.toString('utf8')) as { mediaType?: unknown }).mediaType
+    const mt = (parseStrictJson(bytes, { shape: MANIFEST_SHAPE }) as { mediaType?: unknown }).mediaType
     return typeof mt === 'string' ? mt : undefined
   } catch {
     return undefined

@@ -15,6 +15,8 @@ import { MediaType } from '../../oci/media-types.ts'
 import { BUNDLE_V03_MEDIA_TYPE, MAX_BUNDLE_BYTES } from '../bundle/sigstore-bundle.ts'
 import { MAX_PAYLOAD_BYTES, SIMPLE_SIGNING_MEDIA_TYPE } from '../payload/simple-signing.ts'
 import type { TrustRegistryClient, TrustRegistryReader } from '../registry-client/trust-registry-client.ts'
+import { parseStrictJson } from '../../oci/strict-json.ts'
+import { MANIFEST_SHAPE } from '../../oci/go-json-shapes.ts'
 
 export const BUNDLE_CONTENT_ANNOTATION = 'dev.sigstore.bundle.content'
 export const BUNDLE_PREDICATE_ANNOTATION = 'dev.sigstore.bundle.predicateType'
@@ -109,7 +111,7 @@ export async function readReferrerBundles(client: TrustRegistryReader, repo: str
 
 function jsonObject(bytes: Buffer): Record<string, unknown> | undefined {
   try {
-    const v: unknown = JSON.parse(bytes.toString('utf8'))
+    const v: unknown = parseStrictJson(bytes, { shape: MANIFEST_SHAPE })
     return typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined
   } catch {
     return undefined

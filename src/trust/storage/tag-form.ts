@@ -15,6 +15,8 @@ import { MediaType } from '../../oci/media-types.ts'
 import { MAX_PAYLOAD_BYTES, SIMPLE_SIGNING_MEDIA_TYPE } from '../payload/simple-signing.ts'
 import type { TrustRegistryClient, TrustRegistryReader } from '../registry-client/trust-registry-client.ts'
 import { TrustError } from '../trust-errors.ts'
+import { parseStrictJson } from '../../oci/strict-json.ts'
+import { MANIFEST_SHAPE } from '../../oci/go-json-shapes.ts'
 
 export const SIGNATURE_ANNOTATION = 'dev.cosignproject.cosign/signature'
 /** More layers than this in one .sig manifest is treated as hostile. */
@@ -40,9 +42,11 @@ async function readSigManifest(client: TrustRegistryReader, repo: string, digest
   if (!m) return []
   let doc: SigManifest
   try {
-    doc = JSON.parse(m.bytes.toString('utf8')) as SigManifest
-  } catch {
-    throw new TrustError('PAYLOAD_INVALID', `${signatureTag(digest)} is not a JSON manifest`)
+    // Strict, as the registry parses manifests: a signature manifest that Go clients would read
+    // differently (duplicate or case-variant keys) is refused, not interpreted one way.
+    doc = parseStrictJson(m.bytes, { shape: MANIFEST_SHAPE }) as SigManifest
+  } catch (err) {
+    throw new TrustError('PAYLOAD_INVALID', `${signatureTag(digest)} is not a valid JSON manifest: ${(err as Error).message}`)
   }
   const layers = Array.isArray(doc.layers) ? doc.layers : []
   if (layers.length > MAX_TAG_SIGNATURES) throw new TrustError('TOO_LARGE', `${signatureTag(digest)} lists more than ${MAX_TAG_SIGNATURES} signatures`)
