@@ -19,17 +19,10 @@ export async function* tap(source: AsyncIterable<Uint8Array>, hash: Digester): A
  */
 export async function* abortable(source: AsyncIterable<Uint8Array>, signal: AbortSignal): AsyncIterable<Uint8Array> {
   const it = source[Symbol.asyncIterator]()
-  let onAbort = (): void => undefined
-  const aborted = new Promise<never>((_resolve, reject) => {
-    onAbort = () => reject(signal.reason)
-  })
-  aborted.catch(() => undefined)
-  signal.addEventListener('abort', onAbort, { once: true })
-  if (signal.aborted) onAbort()
   let finished = false
   try {
     for (;;) {
-      const next = await Promise.race([it.next(), aborted])
+      const next = await nextOrAbort(it, signal)
       if (next.done) {
         finished = true
         return
@@ -37,10 +30,32 @@ export async function* abortable(source: AsyncIterable<Uint8Array>, signal: Abor
       yield next.value
     }
   } finally {
-    signal.removeEventListener('abort', onAbort)
     // Not awaited: an async generator runs return() only after its pending next() settles.
     if (!finished) void Promise.resolve(it.return?.()).catch(() => undefined)
   }
+}
+
+/**
+ * The next chunk, or a rejection with `signal.reason`. A listener is added and removed per chunk:
+ * racing every next() against one long-lived "aborted" promise would leave a reaction on it per
+ * chunk, each keeping that chunk reachable until the upload ends (a 100 MiB layer held whole).
+ */
+function nextOrAbort(it: AsyncIterator<Uint8Array>, signal: AbortSignal): Promise<IteratorResult<Uint8Array>> {
+  return new Promise((resolve, reject) => {
+    if (signal.aborted) return reject(signal.reason)
+    const onAbort = (): void => reject(signal.reason)
+    signal.addEventListener('abort', onAbort, { once: true })
+    it.next().then(
+      (r) => {
+        signal.removeEventListener('abort', onAbort)
+        resolve(r)
+      },
+      (err: unknown) => {
+        signal.removeEventListener('abort', onAbort)
+        reject(err)
+      },
+    )
+  })
 }
 
 /**
