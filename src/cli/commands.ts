@@ -60,6 +60,10 @@ export const commands = {
     summary: 'manage organizations and repository visibility',
     load: () => import('./commands/org.ts'),
   },
+  repo: {
+    summary: 'create repositories and change their settings (scan on push, tag immutability)',
+    load: () => import('./commands/repo.ts'),
+  },
   team: {
     summary: 'manage teams, members and their roles',
     load: () => import('./commands/team.ts'),

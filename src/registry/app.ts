@@ -29,6 +29,10 @@ import { DEFAULT_GC } from './config/config.ts'
 import { BlobPins } from './gc/blob-pins.ts'
 import { GcService, type GcLog } from './gc/gc-service.ts'
 import { scheduleGc } from './gc/gc-scheduler.ts'
+import { RepositorySettingsService } from './settings/settings-service.ts'
+import { defaultsFor, templateFor } from './settings/settings-config.ts'
+import { registerSettingsApi } from './http/api/settings-api.ts'
+import { resolveScanOnPush } from './scanning/scanning-config.ts'
 import type { Digest } from '../oci/digest.ts'
 import type { RepositoryName } from '../oci/reference.ts'
 
@@ -51,6 +55,8 @@ export interface RegistryServices {
   readonly referrers: ReferrersService
   /** Online garbage collection (docs/storage-layout.md "Garbage collection"). */
   readonly gc: GcService
+  /** Repository settings: scan on push, tag mutability, lifecycle policy (settings/). */
+  readonly settings: RepositorySettingsService
 }
 
 declare module 'fastify' {
@@ -75,13 +81,26 @@ export function buildServices(config: RegistryConfig, deps: AppDeps, analyses?: 
     limits: { ...config.limits, freeSpace: freeSpaceOf(config.storage.dataDir) },
   }
   const uploads = analyses ? new TeeUploadService(uploadDeps, analyses) : new UploadService(uploadDeps)
+  // The config's scanning rules are the default of a repository without its own scanOnPush.
+  const scanning = config.scanning
+  const settings = new RepositorySettingsService({
+    store: deps.store, clock,
+    defaults: {
+      scanOnPush: (repo) => (scanning ? resolveScanOnPush(scanning, repo) : false),
+      namespace: (repo) => defaultsFor(config.repositories, repo),
+      template: (repo) => templateFor(config.repositories, repo),
+    },
+  })
   return {
+    settings,
     blobs,
     uploads,
     manifests: new ManifestService({
       store: deps.store, blobs, clock,
       limits: { maxJsonDepth: config.limits.maxJsonDepth, maxJsonValues: config.limits.maxJsonValues, maxConfigBytes: config.limits.maxConfigBytes },
       ...(deps.onManifestPushed ? { onPushed: deps.onManifestPushed } : {}),
+      tagPolicy: settings,
+      newRepository: settings,
     }),
     tags: new TagService(deps.store),
     referrers: new ReferrersService(deps.store),
@@ -147,6 +166,8 @@ export function buildApp(config: RegistryConfig, deps: AppDeps): FastifyInstance
   registerScanning(app, config, { store: deps.store, clock: deps.clock ?? systemClock, services, observer: scanObserver, auth, ...(analyses ? { uploads: analyses } : {}) })
   // Signature verification: trusted keys per namespace and the signatures API (docs/signing.md).
   registerTrust(app, config, { services, auth })
+  // Repository settings and explicit creation (docs/api.md "Repository settings").
+  registerSettingsApi(app, { settings: services.settings, auth })
   registerOciRoutes(app, { ...services, maxManifestBytes: config.limits.maxManifestBytes })
 
   if (deps.jobs) {

@@ -85,7 +85,7 @@ describe('permission matrix: every route x every caller x public/private, inside
     const ops = [...managementOperations(w, victims), ...openOperations(), ...registryOperations(w), ...repositoryApiOperations()]
     const fastifyCovered = new Set(ops.flatMap((o) => (o.surface.api === 'fastify' ? [o.surface.route] : [])))
     // The two wildcard routes are dispatched further: their endpoints are checked below.
-    const dispatched = new Set(['GET /api/v1/repositories/*', 'POST /api/v1/repositories/*', ...['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'].flatMap((m) => [`${m} /v2`, `${m} /v2/*`])])
+    const dispatched = new Set(['GET /api/v1/repositories/*', 'POST /api/v1/repositories/*', 'PUT /api/v1/repositories/*', ...['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'].flatMap((m) => [`${m} /v2`, `${m} /v2/*`])])
     const routes = fastifyRoutes(w.app.printRoutes())
     assert.ok(routes.length > 20, `route tree parsed: ${routes.join(', ')}`)
     const missing = routes.filter((r) => !fastifyCovered.has(r) && !dispatched.has(r))
@@ -122,7 +122,7 @@ describe('permission matrix: every route x every caller x public/private, inside
     report(await run(ops.map((o) => (o === catalog ? withCatalogCheck : o)), (c) => c.bearer))
   })
 
-  it('findings and signatures APIs (/api/v1/repositories/{name}/…)', async () => {
+  it('findings, signatures and settings APIs (/api/v1/repositories/{name}/…)', async () => {
     report(await run(repositoryApiOperations(), (c) => c.basic))
   })
 

@@ -109,6 +109,7 @@ export interface AuthConfig {
 import { DEFAULT_MANIFEST_LIMITS } from '../distribution/image-config-check.ts'
 import { DEFAULT_SCANNING, type ScanningConfig } from '../scanning/scanning-config.ts'
 import type { TrustConfig } from '../trust/trust-config.ts'
+import type { RepositoriesConfig } from '../settings/settings-config.ts'
 
 export interface RegistryConfig {
   readonly server: ServerConfig
@@ -123,6 +124,8 @@ export interface RegistryConfig {
   readonly trust?: TrustConfig
   /** Online garbage collection; DEFAULT_GC when absent. */
   readonly gc?: GcConfig
+  /** Repository settings defaults per namespace (settings/settings-config.ts); none when absent. */
+  readonly repositories?: RepositoriesConfig
 }
 
 export const DEFAULT_CONFIG: RegistryConfig = {

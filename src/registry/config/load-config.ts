@@ -24,6 +24,7 @@ import { KeyTracker, closest } from './known-keys.ts'
 import { parseCount, parseDuration, parseSize } from './parse-units.ts'
 import { scanningConfig } from '../scanning/scanning-config.ts'
 import { trustConfig } from '../trust/trust-config.ts'
+import { repositoriesConfig } from '../settings/settings-config.ts'
 
 /** The settings every source can provide, as raw values. */
 interface Settings {
@@ -71,6 +72,9 @@ interface Settings {
   /** Only from the file: `trust.namespaces`, and the directory its key files are relative to. */
   trustNamespaces?: unknown
   trustBaseDir?: unknown
+  /** Only from the file: `repositories.defaults` and `repositories.templates` (settings per namespace). */
+  repositoryDefaults?: unknown
+  repositoryTemplates?: unknown
 }
 type SettingKey = keyof Settings
 
@@ -246,6 +250,8 @@ function fromFile(path: string): Settings {
     gcDeletionWait: section('gc')['deletionWait'],
     trustNamespaces: section('trust')['namespaces'],
     trustBaseDir: dirname(resolve(path)),
+    repositoryDefaults: section('repositories')['defaults'],
+    repositoryTemplates: section('repositories')['templates'],
   }
   keys.assertAllRead(path)
   return Object.fromEntries(Object.entries(all).filter(([, v]) => v !== undefined))
@@ -291,6 +297,9 @@ export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv = pro
       deletionWaitMs: s.gcDeletionWait === undefined ? DEFAULT_GC.deletionWaitMs : parseDuration(s.gcDeletionWait, 'gc deletion wait'),
     },
     ...(s.trustNamespaces === undefined ? {} : { trust: trustConfig(s.trustNamespaces, String(s.trustBaseDir)) }),
+    ...(s.repositoryDefaults === undefined && s.repositoryTemplates === undefined
+      ? {}
+      : { repositories: repositoriesConfig(s.repositoryDefaults, s.repositoryTemplates) }),
   }
 }
 

@@ -13,6 +13,15 @@ export const manifestUnknown = (reference: string): RegistryError =>
 export const nameUnknown = (name: string): RegistryError =>
   new RegistryError('NAME_UNKNOWN', 'repository name not known to registry', { detail: { name } })
 
+/**
+ * An immutable tag (repository settings) already points at another manifest. TAG_INVALID, as ECR
+ * answers a docker push here, so docker and skopeo print the message, which says why.
+ */
+export const tagImmutable = (repo: string, tag: string, current: Digest): RegistryError =>
+  new RegistryError('TAG_INVALID', `tag ${tag} is immutable in ${repo}: it already points at ${current}; push under a new tag`, {
+    detail: { repository: repo, tag, digest: current },
+  })
+
 export const uploadUnknown = (id: string): RegistryError =>
   new RegistryError('BLOB_UPLOAD_UNKNOWN', 'blob upload unknown to registry', { detail: { uuid: id.slice(0, 128) } })
 

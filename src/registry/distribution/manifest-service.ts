@@ -10,11 +10,11 @@ import { digestAlgorithm, digestOf, type Digest } from '../../oci/digest.ts'
 import { RegistryError } from '../../oci/errors.ts'
 import { parseManifest, referencedBlobs, referencedManifests, type ParsedManifest } from '../../oci/manifest.ts'
 import { isImageConfigMediaType } from '../../oci/media-types.ts'
-import type { ManifestReference, RepositoryName } from '../../oci/reference.ts'
+import type { ManifestReference, RepositoryName, Tag } from '../../oci/reference.ts'
 import type { Clock } from '../ports.ts'
 import type { ManifestRecord, MetadataStore } from '../metadata/store.ts'
 import type { BlobService } from './blob-service.ts'
-import { digestMismatch, manifestUnknown, nameUnknown } from './errors.ts'
+import { digestMismatch, manifestUnknown, nameUnknown, tagImmutable } from './errors.ts'
 import { layerChainOf } from './layer-chain.ts'
 import { checkImageConfig, DEFAULT_MANIFEST_LIMITS, jsonLimits, type ManifestLimits } from './image-config-check.ts'
 
@@ -29,6 +29,18 @@ export interface ManifestDeps {
    * its job here, so the job is durable when the client sees 201). It must not throw.
    */
   readonly onPushed?: (repo: RepositoryName, digest: Digest) => Promise<void>
+  /** Which tags may not move once set (repository settings, settings/tag-mutability.ts); all move when absent. */
+  readonly tagPolicy?: TagPolicy
+  /** Run in the storing transaction, before the manifest is stored (creation templates apply to new repositories). */
+  readonly newRepository?: NewRepositoryHook
+}
+
+export interface TagPolicy {
+  isTagImmutable(repo: RepositoryName, tag: Tag): Promise<boolean>
+}
+
+export interface NewRepositoryHook {
+  adoptTemplate(tx: MetadataStore, repo: RepositoryName): Promise<void>
 }
 
 export interface PutResult {
@@ -100,6 +112,7 @@ export class ManifestService {
       pushedAt: now,
       ...(layerChain === undefined ? {} : { layerChain }),
     }
+    const frozen = ref.kind === 'tag' && (await this.#d.tagPolicy?.isTagImmutable(repo, ref.tag)) === true
     const uses = [digest, ...referencedBlobs(m), ...referencedManifests(m)].map((d) => (typeof d === 'string' ? d : d.digest))
     await this.#d.store.transaction(async (tx) => {
       // A garbage collection may have claimed one of them since the checks above: re-checked and
@@ -108,6 +121,12 @@ export class ManifestService {
       if (gone[0] !== undefined) {
         throw new RegistryError('MANIFEST_BLOB_UNKNOWN', `manifest references unknown blob ${gone[0]}`, { detail: { digest: gone[0] } })
       }
+      if (ref.kind === 'tag' && frozen) {
+        // Read in the transaction: two racing first pushes of a frozen tag cannot both win.
+        const current = await tx.tags.resolve(repo, ref.tag)
+        if (current !== undefined && current !== digest) throw tagImmutable(repo, ref.tag, current)
+      }
+      await this.#d.newRepository?.adoptTemplate(tx, repo)
       await tx.manifests.put(record)
       if (ref.kind === 'tag') await tx.tags.put(repo, ref.tag, digest, now)
     })

@@ -8,25 +8,27 @@
  * Authorization happens here, once, before any handler runs (so no caller can probe which tags
  * exist): with access control on, the same rules as /v2 via AuthService.allowed (permissions.ts:
  * the owner's rights cut by the token's actions and targets); anonymous callers get what public
- * repositories allow. repositoryApiRoutes lists the declared routes (the permission-matrix test
- * checks every one of them has rows).
+ * repositories allow. A route that changes the repository's settings needs `manage`: the
+ * management rule (permissions.ts mayManage: a namespace admin; a token needs `admin`).
+ * repositoryApiRoutes lists the declared routes (the permission-matrix test checks every one of
+ * them has rows).
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { RegistryError } from '../../oci/errors.ts'
 import { parseRepositoryName, type RepositoryName } from '../../oci/reference.ts'
 import type { AuthService } from '../auth/auth-service.ts'
-import { ANONYMOUS } from '../auth/principal.ts'
+import { ANONYMOUS, type Principal } from '../auth/principal.ts'
 import type { RepositoryAction } from '../auth/scope.ts'
-import { callerOf } from './api/api-context.ts'
+import { callerOf, requirePermission } from './api/api-context.ts'
 
 export const REPOSITORY_API_PREFIX = '/api/v1/repositories/'
 
 export interface RepositoryRoute {
-  readonly method: 'GET' | 'POST'
+  readonly method: 'GET' | 'POST' | 'PUT'
   /** After `{name}/`; `{ref}` is one path segment (a tag or a digest). */
   readonly path: string
-  /** The repository action the caller needs (docs/auth.md). */
-  readonly needs: RepositoryAction
+  /** The repository action the caller needs, or `manage` for its settings (docs/auth.md). */
+  readonly needs: RepositoryAction | 'manage'
 }
 
 export interface RepositoryRequest {
@@ -34,6 +36,8 @@ export interface RepositoryRequest {
   /** The `{ref}` segment, when the template has one. */
   readonly ref: string | undefined
   readonly query: URLSearchParams
+  /** Who is calling, when access control is on (for the audit log). */
+  readonly caller: Principal | undefined
 }
 
 export type RepositoryApiHandler = (request: FastifyRequest, reply: FastifyReply, target: RepositoryRequest) => Promise<unknown>
@@ -68,11 +72,12 @@ export function repositoryApi(app: FastifyInstance, auth: AuthService | undefine
     const hit = onPath.find((x) => x.e.route.method === request.method)
     if (!hit?.m) throw new RegistryError('UNSUPPORTED', `${request.method} not allowed here`, { status: 405 })
     const repo = parseRepositoryName(hit.m[1] ?? '')
-    await authorizeRepository(auth, request, repo, hit.e.route.needs)
-    return hit.e.handler(request, reply, { repo, ref: hit.m[2], query })
+    const caller = await authorizeRepository(auth, request, repo, hit.e.route.needs)
+    return hit.e.handler(request, reply, { repo, ref: hit.m[2], query, caller })
   }
   app.get(`${REPOSITORY_API_PREFIX}*`, dispatch)
   app.post(`${REPOSITORY_API_PREFIX}*`, dispatch)
+  app.put(`${REPOSITORY_API_PREFIX}*`, dispatch)
   const api: RepositoryApi = {
     add: (route, handler) => void entries.push({ route, re: compile(route.path), handler }),
     routes: () => entries.map((e) => e.route),
@@ -98,10 +103,15 @@ function splitRepositoryApiUrl(request: FastifyRequest): { path: string; query: 
   }
 }
 
-async function authorizeRepository(auth: AuthService | undefined, request: FastifyRequest, repo: string, action: RepositoryAction): Promise<void> {
-  if (!auth?.enabled) return
+async function authorizeRepository(auth: AuthService | undefined, request: FastifyRequest, repo: string, action: RepositoryAction | 'manage'): Promise<Principal | undefined> {
+  if (!auth?.enabled) return undefined
   const principal = request.headers.authorization === undefined ? ANONYMOUS : await callerOf(auth, request)
-  if ((await auth.allowed(principal, repo)).includes(action)) return
+  if (action === 'manage') {
+    if (principal === ANONYMOUS) throw new RegistryError('UNAUTHORIZED', 'credentials required', { headers: { 'WWW-Authenticate': 'Basic realm="drydock"' } })
+    await requirePermission(auth, principal, { kind: 'repository', name: repo })
+    return principal
+  }
+  if ((await auth.allowed(principal, repo)).includes(action)) return principal
   if (principal === ANONYMOUS) throw new RegistryError('UNAUTHORIZED', 'credentials required', { headers: { 'WWW-Authenticate': 'Basic realm="drydock"' } })
   throw new RegistryError('DENIED', `no ${action} permission on ${repo}`)
 }

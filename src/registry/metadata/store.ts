@@ -13,6 +13,7 @@ import type { RepositoryName, Tag } from '../../oci/reference.ts'
 import type { AuthRepos } from './auth-store.ts'
 import type { GcRepo } from './gc-store.ts'
 import type { ScanRepo } from './scan-store.ts'
+import type { RepositorySettingsRepo } from './settings-store.ts'
 
 /** OCI `n`/`last` pagination: up to `n` entries strictly after `last`, in lexical (byte) order. */
 export interface Page<T extends string> {
@@ -24,6 +25,8 @@ export interface RepositoryRepo {
   /** Creates the repository if needed (idempotent). */
   ensure(name: RepositoryName, at: Date): Promise<void>
   exists(name: RepositoryName): Promise<boolean>
+  /** Does the repository hold any manifest? (A repository with blobs only is still new: creation templates apply.) */
+  hasManifests(name: RepositoryName): Promise<boolean>
   list(page: Page<RepositoryName>): Promise<readonly RepositoryName[]>
 }
 
@@ -127,6 +130,8 @@ export interface MetadataStore {
   readonly scans: ScanRepo
   /** Pins, deletion tombstones and the collector's lease (gc-store.ts). */
   readonly gc: GcRepo
+  /** A repository's own settings: scan on push, tag mutability, lifecycle policy (settings-store.ts). */
+  readonly repositorySettings: RepositorySettingsRepo
   /**
    * Runs `fn` atomically: all its writes commit together or not at all. `fn` must use only the
    * `tx` store it receives. Transactions are serialized.

@@ -21,6 +21,7 @@ import { FsLayerCache } from '../../scanner/cache/fs-layer-cache.ts'
 import { registryContent } from './registry-content.ts'
 import { registryScanLimits } from './scan-analysis.ts'
 import { DEFAULT_SCANNING, resolveScanOnPush } from './scanning-config.ts'
+import type { RepositorySettingsService } from '../settings/settings-service.ts'
 import { NO_ADVISORY_DB, ScanService } from './scan-service.ts'
 import { visibleTo } from './registry-base-images.ts'
 import type { ScanWorkerLog } from './scan-worker.ts'
@@ -51,7 +52,7 @@ export const SCANNER_VERSION = typeof pkg.version === 'string' ? pkg.version : '
 export interface ScanningDeps {
   readonly store: MetadataStore
   readonly clock: Clock
-  readonly services: { readonly manifests: ManifestService; readonly blobs: BlobService }
+  readonly services: { readonly manifests: ManifestService; readonly blobs: BlobService; readonly settings: RepositorySettingsService }
   readonly observer: PushObserver
   readonly auth: AuthService | undefined
   /** Layer analyses made during uploads (uploadAnalyses), awaited and shared by the scans. */
@@ -96,7 +97,7 @@ export function registerScanning(app: FastifyInstance, config: RegistryConfig, d
   const scanning = new ScanService({
     store: deps.store, config: config.scanning, dataDir: config.storage.dataDir, clock: deps.clock,
     baseImages: { store: deps.store, visible: visibleTo(access), maxCandidates: config.scanning.maxBaseCandidates },
-    content: registryContent(deps.services), toolVersion: SCANNER_VERSION,
+    content: registryContent(deps.services), toolVersion: SCANNER_VERSION, scanOnPush: (repo) => deps.services.settings.scanOnPush(repo),
     cache: deps.uploads?.cache ?? scanCache(config), ...(deps.uploads ? { uploads: deps.uploads } : {}),
     log: { info: (o, m) => app.log.info(o, m), error: (o, m) => app.log.error(o, m) },
   })

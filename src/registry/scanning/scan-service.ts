@@ -34,6 +34,8 @@ export interface ScanServiceDeps {
   readonly uploads?: UploadAnalyses
   /** Where the compliance checklist looks for an unrecorded base (registry-base-images.ts). */
   readonly baseImages?: BaseImageLookup
+  /** Does `repo` scan on push? Its repository settings, else the config's rules (resolveScanOnPush when absent). */
+  readonly scanOnPush?: (repo: RepositoryName) => Promise<boolean>
 }
 
 /** Why a scan has no vulnerability part when scanning.advisoryDb is unset (stored with the result). */
@@ -73,8 +75,9 @@ export class ScanService {
 
   /** The push observer: queues the scan when the repository scans on push. Never fails the push. */
   async onManifestPushed(repo: RepositoryName, digest: Digest): Promise<void> {
-    if (!resolveScanOnPush(this.#d.config, repo)) return
     try {
+      const wanted = this.#d.scanOnPush ? await this.#d.scanOnPush(repo) : resolveScanOnPush(this.#d.config, repo)
+      if (!wanted) return
       await this.request(repo, digest)
     } catch (err) {
       this.#d.log.error({ err, repo, digest }, 'could not queue scan on push')

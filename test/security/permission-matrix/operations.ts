@@ -118,6 +118,12 @@ export function managementOperations(w: World, victims: Map<string, string>): Op
       need: () => ({ kind: 'repository-settings', repo, ...(pub ? { handsOut: [{ target: repo, role: 'read' as const }] } : {}) }), ok: [200],
       request: () => ({ method: 'PUT', path: '/api/v1/visibility', body: json({ repository: repo, public: pub }) }) })
   }
+  // Explicit creation needs the right to manage the new repository: a fresh name per row.
+  for (const ns of new Set(REPOS.map((r) => r.split('/')[0] ?? ''))) {
+    ops.push({ label: `create a repository in ${ns}`, surface: fastify('POST /api/v1/repositories'),
+      need: () => ({ kind: 'repository-settings', repo: `${ns}/fresh` }), ok: [201],
+      request: (_c, _a, n) => ({ method: 'POST', path: '/api/v1/repositories', body: json({ repositoryName: `${ns}/fresh${n}`, imageTagMutability: 'IMMUTABLE' }) }) })
+  }
   return ops
 }
 
@@ -181,7 +187,7 @@ export function registryOperations(w: World): Operation[] {
   return ops
 }
 
-/** /api/v1/repositories/{name}/…: the findings API and the signatures API, on every matrix repository. */
+/** /api/v1/repositories/{name}/…: the findings, signatures and settings APIs, on every matrix repository. */
 export function repositoryApiOperations(): Operation[] {
   const ops: Operation[] = []
   for (const repo of REPOS) {
@@ -198,6 +204,10 @@ export function repositoryApiOperations(): Operation[] {
       at('POST', 'images/v1/scan', 'push', [202]),
       at('POST', 'scan', 'push', [202]),
       at('GET', 'images/v1/signatures', 'pull', [200]),
+      at('GET', 'settings', 'pull', [200]),
+      // Sets the default again, so the other rows' pushes behave the same whatever the order.
+      { label: `PUT ${repo}/settings`, surface: { api: 'repository', method: 'PUT', path: 'settings' }, need: () => ({ kind: 'repository-settings', repo }), ok: [200],
+        request: () => ({ method: 'PUT', path: `/api/v1/repositories/${repo}/settings`, body: json({ imageTagMutability: 'MUTABLE' }) }) },
     )
   }
   return ops

@@ -261,4 +261,21 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX manifests_by_layer_chain ON manifests(layer_chain) WHERE layer_chain IS NOT NULL;
     `,
   },
+  {
+    version: 8,
+    name: 'repository-settings',
+    // A repository's own settings (settings-store.ts): NULL columns are unset, so the config
+    // defaults apply. Exclusion filters are a JSON array; the lifecycle policy is kept verbatim.
+    sql: `
+      CREATE TABLE repository_settings (
+        repo               TEXT PRIMARY KEY,
+        scan_on_push       INTEGER,
+        tag_mutability     TEXT,
+        mutability_filters TEXT,
+        lifecycle_policy   TEXT,
+        created_at         INTEGER NOT NULL,
+        updated_at         INTEGER NOT NULL
+      ) WITHOUT ROWID;
+    `,
+  },
 ]

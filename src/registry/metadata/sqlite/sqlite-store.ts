@@ -17,6 +17,8 @@ import { sqliteScanRepo } from './sqlite-scan-repo.ts'
 import { sqliteGcRepo } from './sqlite-gc-repo.ts'
 import type { GcRepo } from '../gc-store.ts'
 import type { ScanRepo } from '../scan-store.ts'
+import type { RepositorySettingsRepo } from '../settings-store.ts'
+import { sqliteSettingsRepo } from './sqlite-settings-repo.ts'
 
 type Row = Record<string, unknown>
 
@@ -71,6 +73,7 @@ export class SqliteStore implements MetadataStore {
   readonly auth: AuthRepos
   readonly scans: ScanRepo
   readonly gc: GcRepo
+  readonly repositorySettings: RepositorySettingsRepo
   readonly #db: DatabaseSync
   #chain: Promise<unknown> = Promise.resolve()
 
@@ -94,11 +97,13 @@ export class SqliteStore implements MetadataStore {
     this.auth = sqliteAuthRepos(db)
     this.scans = sqliteScanRepo(db)
     this.gc = sqliteGcRepo(db)
+    this.repositorySettings = sqliteSettingsRepo(db)
     const ensureRepo = q('INSERT INTO repositories(name, created_at) VALUES (?, ?) ON CONFLICT DO NOTHING')
 
     this.repositories = {
       ensure: async (name, at) => void ensureRepo.run(name, at.getTime()),
       exists: async (name) => q('SELECT 1 FROM repositories WHERE name = ?').get(name) !== undefined,
+      hasManifests: async (name) => q('SELECT 1 FROM manifests WHERE repo = ? LIMIT 1').get(name) !== undefined,
       list: async (page) =>
         (q('SELECT name FROM repositories WHERE name > ? ORDER BY name LIMIT ?').all(page.last ?? '', page.n) as Row[]).map(
           (r) => r['name'] as RepositoryName,

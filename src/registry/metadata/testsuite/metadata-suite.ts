@@ -11,6 +11,7 @@ import type { ManifestRecord, MetadataStore, OpenWindow } from '../store.ts'
 import { authSuiteCases } from './auth-suite.ts'
 import { runScanSuite } from './scan-suite.ts'
 import { runGcSuite } from './gc-suite.ts'
+import { runSettingsSuite } from './settings-suite.ts'
 
 export interface StoreFixture {
   readonly store: MetadataStore
@@ -169,4 +170,5 @@ export function runMetadataSuite(name: string, make: () => Promise<StoreFixture>
   })
   runScanSuite(name, withStore)
   runGcSuite(name, withStore)
+  runSettingsSuite(name, withStore)
 }
