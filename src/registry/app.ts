@@ -32,6 +32,8 @@ import { scheduleGc } from './gc/gc-scheduler.ts'
 import { RepositorySettingsService } from './settings/settings-service.ts'
 import { defaultsFor, templateFor } from './settings/settings-config.ts'
 import { registerSettingsApi } from './http/api/settings-api.ts'
+import { registerLifecycleApi } from './http/api/lifecycle-api.ts'
+import { LifecyclePreviewService } from './lifecycle/lifecycle-preview.ts'
 import { resolveScanOnPush } from './scanning/scanning-config.ts'
 import type { Digest } from '../oci/digest.ts'
 import type { RepositoryName } from '../oci/reference.ts'
@@ -168,6 +170,12 @@ export function buildApp(config: RegistryConfig, deps: AppDeps): FastifyInstance
   registerTrust(app, config, { services, auth })
   // Repository settings and explicit creation (docs/api.md "Repository settings").
   registerSettingsApi(app, { settings: services.settings, auth })
+  // What the effective lifecycle policy would expire now (docs/lifecycle.md "Preview").
+  const preview = new LifecyclePreviewService({
+    settings: services.settings, clock: deps.clock ?? systemClock,
+    images: { store: deps.store, content: (record) => services.manifests.content(record), jsonLimits: { maxDepth: config.limits.maxJsonDepth, maxValues: config.limits.maxJsonValues } },
+  })
+  registerLifecycleApi(app, { preview, auth })
   registerOciRoutes(app, { ...services, maxManifestBytes: config.limits.maxManifestBytes })
 
   if (deps.jobs) {

@@ -1,6 +1,7 @@
-// `drydock repo create|settings|set`: repositories created before their first push, and their
-// settings (scan on push, tag mutability with exclusion filters, lifecycle policy), through the
-// management API (docs/api.md "Repository settings").
+// `drydock repo create|settings|set|preview`: repositories created before their first push, their
+// settings (scan on push, tag mutability with exclusion filters, lifecycle policy), and what the
+// lifecycle policy would expire now, through the management API (docs/api.md "Repository
+// settings", "Lifecycle policy preview").
 import { readFile } from 'node:fs/promises'
 import { isRepositoryName } from '../../oci/reference.ts'
 import { parseCommandArgs } from '../args.ts'
@@ -13,6 +14,8 @@ const USAGE = `Usage:
   drydock repo create REPOSITORY [SETTINGS]   an empty repository with its settings, before the first push
   drydock repo settings REPOSITORY            its own settings and the effective ones (own, else the server's defaults)
   drydock repo set REPOSITORY SETTINGS        changes the settings given, keeps the others
+  drydock repo preview REPOSITORY             what its lifecycle policy would expire now, and the rule
+                                              that takes each image (a dry run: nothing is deleted)
 
 Settings ('default' unsets one, so the server's default applies):
   --scan-on-push true|false|default
@@ -75,6 +78,35 @@ async function applyOptions(current: Settings, v: Values): Promise<Settings> {
 
 const path = (repo: string): string => `/api/v1/repositories/${repo}/settings`
 
+interface PreviewImage {
+  readonly digest: string
+  readonly tags: readonly string[]
+  readonly pushedAt: string
+  readonly rulePriority: number
+  readonly description?: string
+  readonly carried: readonly unknown[]
+}
+
+interface Preview {
+  readonly repositoryName: string
+  readonly evaluatedAt: string
+  readonly expired: readonly PreviewImage[]
+  readonly kept: number
+}
+
+/** Table form: one row per image the policy would expire, oldest first within a rule. */
+function showPreview(p: Preview, format: string): void {
+  if (format === 'json') return print(p, format)
+  print({
+    repositoryName: p.repositoryName, evaluatedAt: p.evaluatedAt, kept: p.kept,
+    expired: p.expired.length === 0 ? '(none)' : p.expired.map((e) => ({
+      digest: e.digest, tags: e.tags.join(','), pushed: e.pushedAt,
+      rule: e.description === undefined ? String(e.rulePriority) : `${e.rulePriority}: ${e.description}`,
+      carried: e.carried.length,
+    })),
+  }, format)
+}
+
 /** Table form: one row per setting, its own value and the one that applies. */
 function show(view: SettingsView, format: string): void {
   if (format === 'json') return print(view, format)
@@ -98,16 +130,18 @@ export async function run(argv: readonly string[]): Promise<number> {
     process.stdout.write(USAGE)
     return EXIT.usage
   }
-  if (repo === undefined || extra !== undefined || !['create', 'settings', 'set'].includes(sub)) throw new UsageError(`bad arguments\n\n${USAGE}`)
+  if (repo === undefined || extra !== undefined || !['create', 'settings', 'set', 'preview'].includes(sub)) throw new UsageError(`bad arguments\n\n${USAGE}`)
   // Checked here too: fetch would resolve a `..` segment into another API path.
   if (!isRepositoryName(repo)) throw new UsageError(`invalid repository name '${repo.slice(0, 256)}'`)
   const format = outputFormat(values.format)
   const given = values['scan-on-push'] !== undefined || values.mutability !== undefined || values.exclude !== undefined || values['lifecycle-policy'] !== undefined
-  if (sub === 'settings' && given) throw new UsageError(`'repo settings' only shows; use 'repo set' to change\n\n${USAGE}`)
+  if ((sub === 'settings' || sub === 'preview') && given) throw new UsageError(`'repo ${sub}' only shows; use 'repo set' to change\n\n${USAGE}`)
   if (sub === 'set' && !given) throw new UsageError(`'repo set' needs at least one setting\n\n${USAGE}`)
   const c: Connection = await connect(values)
   if (sub === 'create') {
     show(await call<SettingsView>(c, 'POST', '/api/v1/repositories', { repositoryName: repo, ...(await applyOptions({}, values)) }), format)
+  } else if (sub === 'preview') {
+    showPreview(await call<Preview>(c, 'GET', `/api/v1/repositories/${repo}/lifecycle-policy/preview`), format)
   } else if (sub === 'settings') {
     show(await call<SettingsView>(c, 'GET', path(repo)), format)
   } else {

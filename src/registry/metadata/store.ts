@@ -63,6 +63,8 @@ export interface ManifestRepo {
   /** Inserts or replaces (same digest ⇒ same content, so replacing only refreshes pushedAt). */
   put(m: ManifestRecord): Promise<void>
   get(repo: RepositoryName, digest: Digest): Promise<ManifestRecord | undefined>
+  /** The manifests of `repo`, in digest order, `n` at most after `last` (lifecycle previews page through them). */
+  list(repo: RepositoryName, page: Page<Digest>): Promise<readonly ManifestRecord[]>
   /**
    * Manifests, in any repository, whose layerChain is one of `chains`: those of the first chain
    * given, then of the next, … (by repository and digest within one chain), at most `limit` in

@@ -208,6 +208,9 @@ export function repositoryApiOperations(): Operation[] {
       // Sets the default again, so the other rows' pushes behave the same whatever the order.
       { label: `PUT ${repo}/settings`, surface: { api: 'repository', method: 'PUT', path: 'settings' }, need: () => ({ kind: 'repository-settings', repo }), ok: [200],
         request: () => ({ method: 'PUT', path: `/api/v1/repositories/${repo}/settings`, body: json({ imageTagMutability: 'MUTABLE' }) }) },
+      // What would be deleted is a management view (http/api/lifecycle-api.ts): namespace admins only.
+      { label: `GET ${repo}/lifecycle-policy/preview`, surface: { api: 'repository', method: 'GET', path: 'lifecycle-policy/preview' }, need: () => ({ kind: 'repository-settings', repo }), ok: [200],
+        request: () => ({ method: 'GET', path: `/api/v1/repositories/${repo}/lifecycle-policy/preview` }) },
     )
   }
   return ops

@@ -26,6 +26,7 @@ export const CHEAP_SCRYPT = { N: 1024, r: 8, p: 1 }
 export const REPOS = ['acme/app', 'acme/private', 'acme/pub', 'alice/x', 'other/y'] as const
 export const PUBLIC: ReadonlySet<string> = new Set(['acme/pub'])
 export const ORGS = ['acme', 'other'] as const
+const MATRIX_LIFECYCLE_POLICY = JSON.stringify({ rules: [{ rulePriority: 1, description: 'keep the last 100 images', selection: { tagStatus: 'any', countType: 'imageCountMoreThan', countNumber: 100 }, action: { type: 'expire' } }] })
 
 /** Users of the matrix: name, admin flag, team (in acme) and its grant. */
 export const USERS: ReadonlyArray<{ name: string; admin: boolean; grant?: Grant }> = [
@@ -125,6 +126,8 @@ export async function startWorld(): Promise<World> {
     limits: { ...DEFAULT_CONFIG.limits, maxOpenUploads: { total: 0, perRepository: 0, perPrincipal: 0 } },
     // No advisory DB: queued scans end FAILED at once; the routes are what is under test.
     scanning: { ...DEFAULT_SCANNING },
+    // A default lifecycle policy everywhere, so an allowed lifecycle preview answers 200 (not "no policy").
+    repositories: { defaults: Object.fromEntries(['acme', 'alice', 'other'].map((ns) => [ns, { lifecyclePolicy: MATRIX_LIFECYCLE_POLICY }])), templates: {} },
   }
   const store = new SqliteStore(join(dataDir, 'metadata.db'))
   const app = buildApp(config, { store, driver: new FilesystemDriver(join(dataDir, 'storage')) })

@@ -153,6 +153,10 @@ export class SqliteStore implements MetadataStore {
         const r = q('SELECT * FROM manifests WHERE repo = ? AND digest = ?').get(repo, digest) as Row | undefined
         return r ? toManifest(r) : undefined
       },
+      list: async (repo, page) => {
+        const rows = q('SELECT * FROM manifests WHERE repo = ? AND digest > ? ORDER BY digest LIMIT ?').all(repo, page.last ?? '', page.n) as Row[]
+        return rows.map(toManifest)
+      },
       delete: async (repo, digest) => {
         q('DELETE FROM tags WHERE repo = ? AND digest = ?').run(repo, digest)
         return Number(q('DELETE FROM manifests WHERE repo = ? AND digest = ?').run(repo, digest).changes) > 0

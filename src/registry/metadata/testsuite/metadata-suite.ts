@@ -93,6 +93,18 @@ export function runMetadataSuite(name: string, make: () => Promise<StoreFixture>
       assert.equal(await s.tags.delete(repo('r'), tag('b')), false)
     }))
 
+    it('lists the manifests of one repository in digest order with n/last', withStore(async (s) => {
+      const digests = ['a', 'b', 'c', 'd', 'e'].map((x) => manifest('r', x).digest).sort()
+      for (const x of ['a', 'b', 'c', 'd', 'e']) await s.manifests.put(manifest('r', x))
+      await s.manifests.put(manifest('q', 'other'))
+      const first = await s.manifests.list(repo('r'), { n: 3 })
+      assert.deepEqual(first.map((m) => m.digest), digests.slice(0, 3))
+      assert.equal(first[0]?.repo, 'r')
+      const rest = await s.manifests.list(repo('r'), { n: 3, last: first[2]?.digest as Digest })
+      assert.deepEqual(rest.map((m) => m.digest), digests.slice(3))
+      assert.deepEqual(await s.manifests.list(repo('none'), { n: 3 }), [])
+    }))
+
     it('lists the tags of a digest, bounded', withStore(async (s) => {
       for (const t of ['latest', '12', 'stable']) await s.tags.put(repo('r'), tag(t), d('img'), at)
       await s.tags.put(repo('r'), tag('other'), d('else'), at)
