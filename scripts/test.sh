@@ -16,6 +16,8 @@ PACKAGES=(
   golang-go rpm python3-rpm python3-packaging umoci uidmap crun fuse-overlayfs iptables
   php-cli php-composer-semver
   zstd openssl zip
+  # the AWS CLI v2 (/usr/bin/aws) for the ECR API tests (issue #15)
+  awscli
   binutils openjdk-17-jdk-headless python3
   # `script` drives the interactive password prompt on a pseudo-terminal (test/auth).
   bsdutils

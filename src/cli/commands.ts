@@ -61,8 +61,12 @@ export const commands = {
     load: () => import('./commands/org.ts'),
   },
   repo: {
-    summary: 'create repositories and change their settings (scan on push, tag immutability)',
+    summary: 'create repositories and change their settings (scan on push, tag immutability); run and undo lifecycle expiry',
     load: () => import('./commands/repo.ts'),
+  },
+  policy: {
+    summary: 'manage deploy policies and break-glass exemptions; check an image against its policy',
+    load: () => import('./commands/policy.ts'),
   },
   team: {
     summary: 'manage teams, members and their roles',
@@ -75,6 +79,10 @@ export const commands = {
   token: {
     summary: 'create, list and revoke personal access tokens',
     load: () => import('./commands/token.ts'),
+  },
+  'access-key': {
+    summary: 'create, list and delete access keys for the ECR API (aws ecr ...)',
+    load: () => import('./commands/access-key.ts'),
   },
   login: {
     summary: 'check and store credentials for a registry',
@@ -95,6 +103,14 @@ export const commands = {
   gc: {
     summary: 'delete unreferenced blobs and expired uploads now (or --dry-run)',
     load: () => import('./commands/gc.ts'),
+  },
+  pin: {
+    summary: 'check a deploy file\'s images against the policy and pin them by digest',
+    load: () => import('./commands/pin.ts'),
+  },
+  admission: {
+    summary: 'print the Kubernetes webhook configurations for the admission webhooks',
+    load: () => import('./commands/admission.ts'),
   },
 } as const satisfies Record<string, CommandEntry>
 

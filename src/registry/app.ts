@@ -25,18 +25,26 @@ import { TeeUploadService } from './scanning/tee-upload-service.ts'
 import { freeSpaceOf } from './runtime/free-space.ts'
 import { registerTrust } from './trust/register-trust.ts'
 import type { UploadAnalyses } from './scanning/upload-analyses.ts'
-import { DEFAULT_GC } from './config/config.ts'
+import { DEFAULT_GC, DEFAULT_PULLS } from './config/config.ts'
+import { PullRecorder } from './distribution/pull-recorder.ts'
 import { BlobPins } from './gc/blob-pins.ts'
 import { GcService, type GcLog } from './gc/gc-service.ts'
 import { scheduleGc } from './gc/gc-scheduler.ts'
 import { RepositorySettingsService } from './settings/settings-service.ts'
 import { defaultsFor, templateFor } from './settings/settings-config.ts'
 import { registerSettingsApi } from './http/api/settings-api.ts'
-import { registerLifecycleApi } from './http/api/lifecycle-api.ts'
-import { LifecyclePreviewService } from './lifecycle/lifecycle-preview.ts'
+import { registerEcr } from './http/ecr/register-ecr.ts'
+import { registerLifecycle } from './lifecycle/register-lifecycle.ts'
 import { resolveScanOnPush } from './scanning/scanning-config.ts'
 import type { Digest } from '../oci/digest.ts'
 import type { RepositoryName } from '../oci/reference.ts'
+import type { PolicySource } from './policy/policy-source.ts'
+import { openPolicySource } from './policy/store/stored-policy-source.ts'
+import { DEFAULT_POLICY_CONFIG } from './policy/store/policy-config.ts'
+import { PolicyAdmin } from './policy/store/policy-admin.ts'
+import { registerPoliciesApi } from './http/api/policies-api.ts'
+import { registerPolicy } from './policy/register-policy.ts'
+import { registerAdmission } from './admission/register-admission.ts'
 
 export interface AppDeps {
   readonly store: MetadataStore
@@ -47,6 +55,8 @@ export interface AppDeps {
   readonly jobs?: boolean
   /** Told about every stored manifest (scan on push binds it in buildApp). */
   readonly onManifestPushed?: (repo: RepositoryName, digest: Digest) => Promise<void>
+  /** Deploy policies and break-glass exemptions (tests inject one; default: stored + config file). */
+  readonly policySource?: PolicySource
 }
 
 export interface RegistryServices {
@@ -59,6 +69,8 @@ export interface RegistryServices {
   readonly gc: GcService
   /** Repository settings: scan on push, tag mutability, lifecycle policy (settings/). */
   readonly settings: RepositorySettingsService
+  /** Last pull times, noted in memory and written in batches (distribution/pull-recorder.ts). */
+  readonly pulls: PullRecorder
 }
 
 declare module 'fastify' {
@@ -93,8 +105,15 @@ export function buildServices(config: RegistryConfig, deps: AppDeps, analyses?: 
       template: (repo) => templateFor(config.repositories, repo),
     },
   })
+  const pullsConfig = config.pulls ?? DEFAULT_PULLS
+  const pulls = new PullRecorder({
+    store: deps.store, clock, flushIntervalMs: pullsConfig.flushIntervalMs,
+    onError: (err) => log?.error({ err }, 'writing last pull times failed; they are kept for the next flush'),
+    onDropped: (dropped) => log?.error({ dropped }, 'pull recorder full: pulls of new images were not recorded'),
+  })
   return {
     settings,
+    pulls,
     blobs,
     uploads,
     manifests: new ManifestService({
@@ -103,6 +122,7 @@ export function buildServices(config: RegistryConfig, deps: AppDeps, analyses?: 
       ...(deps.onManifestPushed ? { onPushed: deps.onManifestPushed } : {}),
       tagPolicy: settings,
       newRepository: settings,
+      ...(pullsConfig.record ? { pulls } : {}),
     }),
     tags: new TagService(deps.store),
     referrers: new ReferrersService(deps.store),
@@ -152,6 +172,11 @@ export function buildApp(config: RegistryConfig, deps: AppDeps): FastifyInstance
     },
   }, analyses, { info: (o, m) => app.log.info(o, m), error: (o, m) => app.log.error(o, m) })
   app.decorate('drydock', services)
+  // Pulls noted in memory are written every few seconds, and on close (docs/lifecycle.md "Last pull").
+  app.addHook('onReady', async () => services.pulls.start())
+  app.addHook('onClose', async () => {
+    await services.pulls.close().catch((err: unknown) => app.log.error({ err }, 'writing last pull times on close failed'))
+  })
   // Read by the one JSON body parser (http/auth/read-small-body.ts).
   app.decorate('jsonBodyLimits', { maxDepth: config.limits.maxJsonDepth, maxValues: config.limits.maxJsonValues })
   installSecurityHeaders(app)
@@ -165,18 +190,28 @@ export function buildApp(config: RegistryConfig, deps: AppDeps): FastifyInstance
   // Access control (docs/auth.md): a no-op gate while auth is off.
   const auth = registerAuth(app, config, { store: deps.store, clock: deps.clock ?? systemClock })
   // Scan on push and the findings API (docs/scan-on-push.md).
-  registerScanning(app, config, { store: deps.store, clock: deps.clock ?? systemClock, services, observer: scanObserver, auth, ...(analyses ? { uploads: analyses } : {}) })
+  const scanning = registerScanning(app, config, { store: deps.store, clock: deps.clock ?? systemClock, services, observer: scanObserver, auth, ...(analyses ? { uploads: analyses } : {}) })
   // Signature verification: trusted keys per namespace and the signatures API (docs/signing.md).
-  registerTrust(app, config, { services, auth })
+  const trust = registerTrust(app, config, { services, auth })
   // Repository settings and explicit creation (docs/api.md "Repository settings").
   registerSettingsApi(app, { settings: services.settings, auth })
-  // What the effective lifecycle policy would expire now (docs/lifecycle.md "Preview").
-  const preview = new LifecyclePreviewService({
-    settings: services.settings, clock: deps.clock ?? systemClock,
-    images: { store: deps.store, content: (record) => services.manifests.content(record), jsonLimits: { maxDepth: config.limits.maxJsonDepth, maxValues: config.limits.maxJsonValues } },
+  // The ECR-compatible API: POST / with SigV4 access keys, /api/v1/access-keys (docs/ecr.md).
+  registerEcr(app, config, { store: deps.store, settings: services.settings, auth, clock: deps.clock ?? systemClock })
+  // Lifecycle policies: preview, runs on demand and on a schedule, restore window (docs/lifecycle.md).
+  registerLifecycle(app, config, {
+    store: deps.store, clock: deps.clock ?? systemClock, settings: services.settings, manifests: services.manifests, auth, jobs: deps.jobs === true,
+    log: { info: (o, m) => app.log.info(o, m), error: (o, m) => app.log.error(o, m) },
   })
-  registerLifecycleApi(app, { preview, auth })
-  registerOciRoutes(app, { ...services, maxManifestBytes: config.limits.maxManifestBytes })
+  // Deploy policies (issue #13): where they come from, and the gate every door asks (docs/policies.md).
+  // Stored policies over the config file's defaults; managed through /api/v1/policies and exemptions.
+  const policyConfig = config.policy ?? DEFAULT_POLICY_CONFIG
+  const storedPolicies = openPolicySource({ configPolicies: policyConfig.defaults, store: deps.store })
+  registerPoliciesApi(app, { admin: new PolicyAdmin({ store: deps.store, source: storedPolicies, clock: deps.clock ?? systemClock, ids: deps.ids ?? uuidGenerator, maxExemptionMs: policyConfig.maxExemptionMs }), auth })
+  const policySource: PolicySource = deps.policySource ?? storedPolicies
+  const pullGate = registerPolicy(app, config, { source: policySource, services, store: deps.store, clock: deps.clock ?? systemClock, auth, trust, scanning })
+  // Kubernetes admission webhooks over the same gate (docs/admission.md).
+  registerAdmission(app, config, { gate: app.drydockPolicy, manifests: services.manifests, auth })
+  registerOciRoutes(app, { ...services, maxManifestBytes: config.limits.maxManifestBytes, pullGate })
 
   if (deps.jobs) {
     let timer: NodeJS.Timeout | undefined

@@ -17,6 +17,7 @@ import { OCI_ENDPOINTS } from '../../src/registry/http/oci/oci-routes.ts'
 import { repositoryApiRoutes } from '../../src/registry/http/repository-api.ts'
 import { allowed, mayOnRepo } from './permission-matrix/model.ts'
 import { managementOperations, openOperations, registryOperations, repositoryApiOperations, type Operation } from './permission-matrix/operations.ts'
+import { ecrDoorOperations, runEcrMatrix } from './permission-matrix/ecr-operations.ts'
 import { basic, password, PUBLIC, REPOS, startWorld, type MatrixCaller, type World } from './permission-matrix/world.ts'
 
 const CONCURRENCY = 6
@@ -82,10 +83,10 @@ describe('permission matrix: every route x every caller x public/private, inside
   }
 
   it('covers every route the app has (a new route cannot ship without its matrix rows)', () => {
-    const ops = [...managementOperations(w, victims), ...openOperations(), ...registryOperations(w), ...repositoryApiOperations()]
+    const ops = [...managementOperations(w, victims), ...openOperations(), ...registryOperations(w), ...repositoryApiOperations(), ...ecrDoorOperations()]
     const fastifyCovered = new Set(ops.flatMap((o) => (o.surface.api === 'fastify' ? [o.surface.route] : [])))
     // The two wildcard routes are dispatched further: their endpoints are checked below.
-    const dispatched = new Set(['GET /api/v1/repositories/*', 'POST /api/v1/repositories/*', 'PUT /api/v1/repositories/*', ...['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'].flatMap((m) => [`${m} /v2`, `${m} /v2/*`])])
+    const dispatched = new Set(['GET /api/v1/repositories/*', 'POST /api/v1/repositories/*', 'PUT /api/v1/repositories/*', 'DELETE /api/v1/repositories/*', ...['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'].flatMap((m) => [`${m} /v2`, `${m} /v2/*`])])
     const routes = fastifyRoutes(w.app.printRoutes())
     assert.ok(routes.length > 20, `route tree parsed: ${routes.join(', ')}`)
     const missing = routes.filter((r) => !fastifyCovered.has(r) && !dispatched.has(r))
@@ -120,6 +121,10 @@ describe('permission matrix: every route x every caller x public/private, inside
       },
     }
     report(await run(ops.map((o) => (o === catalog ? withCatalogCheck : o)), (c) => c.bearer))
+  })
+
+  it('the ECR API (POST /, SigV4 access keys): every password caller and robot x every operation', async () => {
+    report(await runEcrMatrix(w))
   })
 
   it('findings, signatures and settings APIs (/api/v1/repositories/{name}/…)', async () => {

@@ -1,4 +1,4 @@
-// `drydock repo create|settings|set|preview`: repositories created before their first push, their
+// `drydock repo create|settings|set|preview` (and expire|expired|restore, repo-lifecycle.ts): repositories created before their first push, their
 // settings (scan on push, tag mutability with exclusion filters, lifecycle policy), and what the
 // lifecycle policy would expire now, through the management API (docs/api.md "Repository
 // settings", "Lifecycle policy preview").
@@ -7,6 +7,7 @@ import { isRepositoryName } from '../../oci/reference.ts'
 import { parseCommandArgs } from '../args.ts'
 import { EXIT, UsageError } from '../exit-codes.ts'
 import { call, connect, CONNECTION_HELP, CONNECTION_OPTIONS, outputFormat, print, type Connection } from './management-client.ts'
+import { LIFECYCLE_SUBCOMMANDS, LIFECYCLE_USAGE, run as runLifecycle } from './repo-lifecycle.ts'
 
 const MUTABILITIES = ['MUTABLE', 'IMMUTABLE', 'IMMUTABLE_WITH_EXCLUSION', 'MUTABLE_WITH_EXCLUSION']
 
@@ -16,7 +17,7 @@ const USAGE = `Usage:
   drydock repo set REPOSITORY SETTINGS        changes the settings given, keeps the others
   drydock repo preview REPOSITORY             what its lifecycle policy would expire now, and the rule
                                               that takes each image (a dry run: nothing is deleted)
-
+${LIFECYCLE_USAGE}
 Settings ('default' unsets one, so the server's default applies):
   --scan-on-push true|false|default
   --mutability MUTABLE|IMMUTABLE|IMMUTABLE_WITH_EXCLUSION|MUTABLE_WITH_EXCLUSION|default
@@ -82,6 +83,8 @@ interface PreviewImage {
   readonly digest: string
   readonly tags: readonly string[]
   readonly pushedAt: string
+  /** Absent when never pulled. */
+  readonly lastPulledAt?: string
   readonly rulePriority: number
   readonly description?: string
   readonly carried: readonly unknown[]
@@ -103,6 +106,7 @@ function showPreview(p: Preview, format: string): void {
       digest: e.digest, tags: e.tags.join(','), pushed: e.pushedAt,
       rule: e.description === undefined ? String(e.rulePriority) : `${e.rulePriority}: ${e.description}`,
       carried: e.carried.length,
+      lastPulled: e.lastPulledAt ?? 'never',
     })),
   }, format)
 }
@@ -124,6 +128,7 @@ function show(view: SettingsView, format: string): void {
 }
 
 export async function run(argv: readonly string[]): Promise<number> {
+  if (argv[0] !== undefined && LIFECYCLE_SUBCOMMANDS.includes(argv[0])) return runLifecycle(argv)
   const { values, positionals } = parseCommandArgs(argv, OPTIONS, USAGE)
   const [sub, repo, extra] = positionals
   if (sub === undefined) {

@@ -49,6 +49,18 @@ Garbage collection (docs/storage-layout.md):
   --gc-interval DURATION         how often unreferenced blobs are collected, 0s = never [DRYDOCK_GC_INTERVAL] (default 24h)
   --gc-grace-period DURATION     a blob linked or pinned this recently is kept [DRYDOCK_GC_GRACE_PERIOD] (default 24h)
   --gc-deletion-wait DURATION    how long an upload or mount waits for a blob being deleted, then 503 [DRYDOCK_GC_DELETION_WAIT] (default 30s)
+  --ecr-account-id DIGITS        the 12-digit account id of ECR repository ARNs (docs/ecr.md) [DRYDOCK_ECR_ACCOUNT_ID] (default 000000000000)
+  --ecr-region REGION            the region of ECR ARNs, checked in SigV4 scopes [DRYDOCK_ECR_REGION] (default us-east-1)
+  --ecr-public-url URL           http(s)://HOST[:PORT] of proxyEndpoint and repositoryUri [DRYDOCK_ECR_PUBLIC_URL] (default: the request's)
+
+Last pull times, for sinceImagePulled lifecycle rules (docs/lifecycle.md):
+  --pulls-record true|false      record manifest GETs as pulls [DRYDOCK_PULLS_RECORD] (default true)
+  --pulls-flush-interval DURATION  how often recorded pulls are written to the metadata store [DRYDOCK_PULLS_FLUSH_INTERVAL] (default 10s)
+
+Lifecycle policies (docs/lifecycle.md "Running", "Restore window"):
+  --lifecycle-enabled true|false  run every repository's lifecycle policy on a schedule [DRYDOCK_LIFECYCLE_ENABLED] (default true)
+  --lifecycle-interval DURATION   how often scheduled runs happen, 0s = never [DRYDOCK_LIFECYCLE_INTERVAL] (default 1h)
+  --lifecycle-restore-window DURATION  how long an expired image can be restored before it is deleted [DRYDOCK_LIFECYCLE_RESTORE_WINDOW] (default 7d)
 `
 
 export async function run(argv: readonly string[]): Promise<number> {

@@ -22,6 +22,8 @@ export interface LoginContext {
 type Outcome = { readonly principal: Principal; readonly credential: string } | { readonly failure: string; readonly message?: string }
 
 const MAX_NAME = 256
+/** The user name ECR's clients send with GetAuthorizationToken's password. */
+export const ECR_USERNAME = 'AWS'
 
 export class Authenticator {
   readonly #repos: AuthRepos
@@ -58,6 +60,31 @@ export class Authenticator {
     return outcome.principal
   }
 
+  /**
+   * `docker login --username AWS` with GetAuthorizationToken's password (ecr/operations/
+   * authorization.ts): a login password whose owner (a user or a robot) is in its record, since
+   * ECR's clients always send the name `AWS` (no Drydock name can be upper case).
+   */
+  async #checkEcrPassword(parsed: ReturnType<typeof parseCredential>, now: Date): Promise<Outcome> {
+    const token = parsed?.kind === 'login' ? await this.#repos.tokens.get(parsed.id) : undefined
+    if (!parsed || !token || token.kind !== 'login' || !secretMatches(parsed.secret, token.secretHash)) return { failure: 'bad token' }
+    if (token.revokedAt) return { failure: 'token revoked', message: 'token revoked' }
+    if (token.expiresAt <= now) return { failure: 'token expired', message: 'token expired' }
+    const limits = { id: token.id, actions: token.actions, targets: token.targets }
+    if (token.owner.startsWith('robot$')) {
+      // A robot has no token limits of its own to carry: its grants are its limits.
+      const robot = await this.#repos.robots.get(token.owner)
+      if (!robot) return { failure: 'bad token' }
+      if (robot.expiresAt && robot.expiresAt <= now) return { failure: 'robot expired', message: 'robot account expired' }
+      await this.#repos.tokens.touch(token.id, now)
+      return { principal: { kind: 'robot', name: robot.name, org: robot.org, grants: robot.grants }, credential: `login:${token.id}` }
+    }
+    const user = await this.#repos.users.get(token.owner)
+    if (!user) return { failure: 'bad token' }
+    await this.#repos.tokens.touch(token.id, now)
+    return { principal: { kind: 'user', name: user.name, admin: user.admin, token: limits }, credential: `login:${token.id}` }
+  }
+
   async #check(username: string, secret: string): Promise<Outcome> {
     if (username === '' || username.length > MAX_NAME) return { failure: 'bad user name' }
     const parsed = parseCredential(secret)
@@ -68,6 +95,7 @@ export class Authenticator {
       if (robot.expiresAt && robot.expiresAt <= now) return { failure: 'robot expired', message: 'robot account expired' }
       return { principal: { kind: 'robot', name: robot.name, org: robot.org, grants: robot.grants }, credential: 'robot' }
     }
+    if (username === ECR_USERNAME) return this.#checkEcrPassword(parsed, now)
     const user = await this.#repos.users.get(username)
     if (parsed && (parsed.kind === 'pat' || parsed.kind === 'login')) {
       const token = await this.#repos.tokens.get(parsed.id)

@@ -73,6 +73,28 @@ export interface GcConfig {
 
 export const DEFAULT_GC: GcConfig = { intervalMs: 24 * 60 * 60 * 1000, gracePeriodMs: 24 * 60 * 60 * 1000, deletionWaitMs: 30_000 }
 
+/** Running lifecycle policies (docs/lifecycle.md "Running", "Restore window"). */
+export interface LifecycleConfig {
+  /** Run policies on the schedule; false: only on demand (`drydock repo expire`). */
+  readonly enabled: boolean
+  /** How often every repository's policy runs (and ended restore windows are deleted); 0 = never. */
+  readonly intervalMs: number
+  /** How long an expired image can be restored before it is deleted for real. */
+  readonly restoreWindowMs: number
+}
+
+export const DEFAULT_LIFECYCLE: LifecycleConfig = { enabled: true, intervalMs: 60 * 60 * 1000, restoreWindowMs: 7 * 24 * 60 * 60 * 1000 }
+
+/** Last pull time per image, for sinceImagePulled lifecycle rules (docs/lifecycle.md "Last pull"). */
+export interface PullsConfig {
+  /** Record manifest GETs as pulls. */
+  readonly record: boolean
+  /** How often the pulls noted in memory are written to the metadata store. */
+  readonly flushIntervalMs: number
+}
+
+export const DEFAULT_PULLS: PullsConfig = { record: true, flushIntervalMs: 10_000 }
+
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent'
 export const LOG_LEVELS: readonly LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']
 
@@ -110,6 +132,9 @@ import { DEFAULT_MANIFEST_LIMITS } from '../distribution/image-config-check.ts'
 import { DEFAULT_SCANNING, type ScanningConfig } from '../scanning/scanning-config.ts'
 import type { TrustConfig } from '../trust/trust-config.ts'
 import type { RepositoriesConfig } from '../settings/settings-config.ts'
+import type { EcrConfig } from '../ecr/ecr-config.ts'
+import type { PolicyConfig } from '../policy/store/policy-config.ts'
+import type { AdmissionConfig } from '../admission/admission-config.ts'
 
 export interface RegistryConfig {
   readonly server: ServerConfig
@@ -124,8 +149,18 @@ export interface RegistryConfig {
   readonly trust?: TrustConfig
   /** Online garbage collection; DEFAULT_GC when absent. */
   readonly gc?: GcConfig
+  /** Lifecycle policy runs and the restore window; DEFAULT_LIFECYCLE when absent. */
+  readonly lifecycle?: LifecycleConfig
+  /** Last pull times; DEFAULT_PULLS when absent. */
+  readonly pulls?: PullsConfig
   /** Repository settings defaults per namespace (settings/settings-config.ts); none when absent. */
   readonly repositories?: RepositoriesConfig
+  /** The ECR-compatible API (docs/ecr.md); ecr/ecr-config.ts DEFAULT_ECR when absent. */
+  readonly ecr?: EcrConfig
+  /** Deploy policy defaults (`policies`) and `policy.maxExemption` (policy/store/policy-config.ts); DEFAULT_POLICY_CONFIG when absent. */
+  readonly policy?: PolicyConfig
+  /** Kubernetes admission webhooks (admission/admission-config.ts); DEFAULT_ADMISSION when absent. */
+  readonly admission?: AdmissionConfig
 }
 
 export const DEFAULT_CONFIG: RegistryConfig = {
@@ -155,6 +190,8 @@ export const DEFAULT_CONFIG: RegistryConfig = {
   },
   scanning: DEFAULT_SCANNING,
   gc: DEFAULT_GC,
+  pulls: DEFAULT_PULLS,
+  lifecycle: DEFAULT_LIFECYCLE,
 }
 
 /** Splits `HOST:PORT` (IPv6 in brackets). Throws on anything else. */

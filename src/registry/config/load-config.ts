@@ -14,8 +14,12 @@
  *                 "uploadStallTimeout": "60s", "uploadMinProgress": "16KiB" },
  *     "auth": { "lockoutThreshold": 5, "lockoutAccountsPerAddress": 20 },
  *     "gc": { "interval": "24h", "gracePeriod": "24h", "deletionWait": "30s" },
+ *     "pulls": { "record": true, "flushInterval": "10s" },
  *     "log": { "level": "info" },
- *     "trust": { "namespaces": { "team-a": ["<PEM>", { "file": "team-a.pub" }] } } }
+ *     "trust": { "namespaces": { "team-a": ["<PEM>", { "file": "team-a.pub" }] } },
+ *     "policies": [{ "name": "prod", "scope": "acme", "require": { "signed": true } }],
+ *     "policy": { "maxExemption": "24h" },
+ *     "admission": { "registryHosts": ["registry.example.com"], "otherRegistries": "deny" } }
  */
 import { readFileSync } from 'node:fs'
 import { dirname, resolve } from 'node:path'
@@ -25,6 +29,11 @@ import { parseCount, parseDuration, parseSize } from './parse-units.ts'
 import { scanningConfig } from '../scanning/scanning-config.ts'
 import { trustConfig } from '../trust/trust-config.ts'
 import { repositoriesConfig } from '../settings/settings-config.ts'
+import { ecrConfig } from '../ecr/ecr-config.ts'
+import { admissionConfig } from '../admission/admission-config.ts'
+import { policyConfig } from '../policy/store/policy-config.ts'
+import { pullsConfig } from './pulls-config.ts'
+import { lifecycleConfig } from './lifecycle-config.ts'
 
 /** The settings every source can provide, as raw values. */
 interface Settings {
@@ -69,12 +78,27 @@ interface Settings {
   gcInterval?: unknown
   gcGracePeriod?: unknown
   gcDeletionWait?: unknown
+  ecrAccountId?: unknown
+  ecrRegion?: unknown
+  ecrAuthorizationTokenTtl?: unknown
+  ecrMaxClockSkew?: unknown
+  ecrPublicUrl?: unknown
+  pullsRecord?: unknown
+  pullsFlushInterval?: unknown
+  lifecycleEnabled?: unknown
+  lifecycleInterval?: unknown
+  lifecycleRestoreWindow?: unknown
   /** Only from the file: `trust.namespaces`, and the directory its key files are relative to. */
   trustNamespaces?: unknown
   trustBaseDir?: unknown
   /** Only from the file: `repositories.defaults` and `repositories.templates` (settings per namespace). */
   repositoryDefaults?: unknown
   repositoryTemplates?: unknown
+  /** Only from the file: deploy policy defaults (`policies`) and `policy.maxExemption`. */
+  policies?: unknown
+  policyMaxExemption?: unknown
+  /** Only from the file: the `admission` section (admission/admission-config.ts). */
+  admission?: unknown
 }
 type SettingKey = keyof Settings
 
@@ -113,6 +137,14 @@ export const FLAGS: Readonly<Record<string, SettingKey>> = {
   '--gc-interval': 'gcInterval',
   '--gc-grace-period': 'gcGracePeriod',
   '--gc-deletion-wait': 'gcDeletionWait',
+  '--ecr-account-id': 'ecrAccountId',
+  '--ecr-region': 'ecrRegion',
+  '--ecr-public-url': 'ecrPublicUrl',
+  '--pulls-record': 'pullsRecord',
+  '--pulls-flush-interval': 'pullsFlushInterval',
+  '--lifecycle-enabled': 'lifecycleEnabled',
+  '--lifecycle-interval': 'lifecycleInterval',
+  '--lifecycle-restore-window': 'lifecycleRestoreWindow',
 }
 
 const ENV: Readonly<Record<string, SettingKey>> = {
@@ -149,6 +181,14 @@ const ENV: Readonly<Record<string, SettingKey>> = {
   DRYDOCK_GC_INTERVAL: 'gcInterval',
   DRYDOCK_GC_GRACE_PERIOD: 'gcGracePeriod',
   DRYDOCK_GC_DELETION_WAIT: 'gcDeletionWait',
+  DRYDOCK_ECR_ACCOUNT_ID: 'ecrAccountId',
+  DRYDOCK_ECR_REGION: 'ecrRegion',
+  DRYDOCK_ECR_PUBLIC_URL: 'ecrPublicUrl',
+  DRYDOCK_PULLS_RECORD: 'pullsRecord',
+  DRYDOCK_PULLS_FLUSH_INTERVAL: 'pullsFlushInterval',
+  DRYDOCK_LIFECYCLE_ENABLED: 'lifecycleEnabled',
+  DRYDOCK_LIFECYCLE_INTERVAL: 'lifecycleInterval',
+  DRYDOCK_LIFECYCLE_RESTORE_WINDOW: 'lifecycleRestoreWindow',
 }
 
 export interface ParsedArgs {
@@ -248,10 +288,30 @@ function fromFile(path: string): Settings {
     gcInterval: section('gc')['interval'],
     gcGracePeriod: section('gc')['gracePeriod'],
     gcDeletionWait: section('gc')['deletionWait'],
+    ecrAccountId: section('ecr')['accountId'],
+    ecrRegion: section('ecr')['region'],
+    ecrAuthorizationTokenTtl: section('ecr')['authorizationTokenTtl'],
+    ecrMaxClockSkew: section('ecr')['maxClockSkew'],
+    ecrPublicUrl: section('ecr')['publicUrl'],
+    pullsRecord: section('pulls')['record'],
+    pullsFlushInterval: section('pulls')['flushInterval'],
+    lifecycleEnabled: section('lifecycle')['enabled'],
+    lifecycleInterval: section('lifecycle')['interval'],
+    lifecycleRestoreWindow: section('lifecycle')['restoreWindow'],
     trustNamespaces: section('trust')['namespaces'],
     trustBaseDir: dirname(resolve(path)),
     repositoryDefaults: section('repositories')['defaults'],
     repositoryTemplates: section('repositories')['templates'],
+    policies: o['policies'],
+    policyMaxExemption: section('policy')['maxExemption'],
+    ...(o['admission'] === undefined ? {} : {
+      admission: {
+        registryHosts: section('admission')['registryHosts'],
+        otherRegistries: section('admission')['otherRegistries'],
+        maxImages: section('admission')['maxImages'],
+        maxReviewSize: section('admission')['maxReviewSize'],
+      },
+    }),
   }
   keys.assertAllRead(path)
   return Object.fromEntries(Object.entries(all).filter(([, v]) => v !== undefined))
@@ -296,10 +356,20 @@ export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv = pro
       gracePeriodMs: s.gcGracePeriod === undefined ? DEFAULT_GC.gracePeriodMs : parseDuration(s.gcGracePeriod, 'gc grace period'),
       deletionWaitMs: s.gcDeletionWait === undefined ? DEFAULT_GC.deletionWaitMs : parseDuration(s.gcDeletionWait, 'gc deletion wait'),
     },
+    pulls: pullsConfig(s.pullsRecord, s.pullsFlushInterval),
+    lifecycle: lifecycleConfig(s.lifecycleEnabled, s.lifecycleInterval, s.lifecycleRestoreWindow),
+    // Absent unless set: the ECR door then uses DEFAULT_ECR (ecr/ecr-config.ts).
+    ...([s.ecrAccountId, s.ecrRegion, s.ecrAuthorizationTokenTtl, s.ecrMaxClockSkew, s.ecrPublicUrl].every((v) => v === undefined)
+      ? {}
+      : { ecr: ecrConfig({ accountId: s.ecrAccountId, region: s.ecrRegion, authorizationTokenTtl: s.ecrAuthorizationTokenTtl, maxClockSkew: s.ecrMaxClockSkew, publicUrl: s.ecrPublicUrl }) }),
     ...(s.trustNamespaces === undefined ? {} : { trust: trustConfig(s.trustNamespaces, String(s.trustBaseDir)) }),
     ...(s.repositoryDefaults === undefined && s.repositoryTemplates === undefined
       ? {}
       : { repositories: repositoriesConfig(s.repositoryDefaults, s.repositoryTemplates) }),
+    ...(s.policies === undefined && s.policyMaxExemption === undefined
+      ? {}
+      : { policy: policyConfig(s.policies, s.policyMaxExemption) }),
+    ...(s.admission === undefined ? {} : { admission: admissionConfig(s.admission as Record<string, unknown>) }),
   }
 }
 

@@ -33,6 +33,13 @@ export interface ManifestDeps {
   readonly tagPolicy?: TagPolicy
   /** Run in the storing transaction, before the manifest is stored (creation templates apply to new repositories). */
   readonly newRepository?: NewRepositoryHook
+  /** Where pulls are noted (pull-recorder.ts); pulls are not recorded when absent. */
+  readonly pulls?: PullLog
+}
+
+/** Notes a pull in memory; must not wait or throw (it runs on every manifest GET). */
+export interface PullLog {
+  record(repo: RepositoryName, digest: Digest): void
 }
 
 export interface TagPolicy {
@@ -71,6 +78,16 @@ export class ManifestService {
     if (record) return record
     if (!(await this.#d.store.repositories.exists(repo))) throw nameUnknown(repo)
     throw manifestUnknown(referenceText(ref))
+  }
+
+  /**
+   * A client pulled the manifest (a GET, not a HEAD: HEAD is how clients check whether a tag or
+   * digest changed, GET is how they fetch it). Counts for that digest only: pulling a platform
+   * manifest of an index by digest counts for it; the lifecycle reads an index's last pull as the
+   * latest of the index and its children (lifecycle/repository-images.ts).
+   */
+  recordPull(record: ManifestRecord): void {
+    this.#d.pulls?.record(record.repo, record.digest)
   }
 
   /** The manifest's exact bytes. */
@@ -128,6 +145,8 @@ export class ManifestService {
       }
       await this.#d.newRepository?.adoptTemplate(tx, repo)
       await tx.manifests.put(record)
+      // Pushed again: an image a lifecycle run expired is back (docs/lifecycle.md "Restore window").
+      await tx.lifecycle.forget(repo, digest)
       if (ref.kind === 'tag') await tx.tags.put(repo, ref.tag, digest, now)
     })
     await this.#d.onPushed?.(repo, digest)

@@ -52,8 +52,20 @@ export function sendError(err: unknown, request: FastifyRequest, reply: FastifyR
   applySecurityHeaders(request, reply)
   reply.headers(error.headers)
   reply.code(error.status).header('Content-Type', 'application/json; charset=utf-8')
-  // HEAD responses carry the status and headers only.
-  return reply.send(request.method === 'HEAD' ? undefined : JSON.stringify(toErrorBody(error)))
+  // HEAD responses carry the status and headers only. A client that resolves tags with HEAD and
+  // stops at the status (containerd's `ctr`) prints only the status line, so a refusal's reason
+  // (a deploy policy's DENIED message) goes into the reason phrase too.
+  if (request.method === 'HEAD') {
+    if (error.code === 'DENIED') reply.raw.statusMessage = reasonPhrase(`Forbidden: ${error.message}`)
+    return reply.send()
+  }
+  return reply.send(JSON.stringify(toErrorBody(error)))
+}
+
+/** A status line's reason phrase: printable ASCII only (RFC 9112 allows no CR/LF), bounded. */
+function reasonPhrase(text: string): string {
+  const ascii = text.replace(/\u2026/g, '...').replace(/[^\x20-\x7e]+/g, ' ')
+  return ascii.length > 512 ? `${ascii.slice(0, 509)}...` : ascii
 }
 
 export function installErrorHandler(app: FastifyInstance): void {

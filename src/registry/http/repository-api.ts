@@ -24,7 +24,7 @@ import { callerOf, requirePermission } from './api/api-context.ts'
 export const REPOSITORY_API_PREFIX = '/api/v1/repositories/'
 
 export interface RepositoryRoute {
-  readonly method: 'GET' | 'POST' | 'PUT'
+  readonly method: 'GET' | 'POST' | 'PUT' | 'DELETE'
   /** After `{name}/`; `{ref}` is one path segment (a tag or a digest). */
   readonly path: string
   /** The repository action the caller needs, or `manage` for its settings (docs/auth.md). */
@@ -78,6 +78,7 @@ export function repositoryApi(app: FastifyInstance, auth: AuthService | undefine
   app.get(`${REPOSITORY_API_PREFIX}*`, dispatch)
   app.post(`${REPOSITORY_API_PREFIX}*`, dispatch)
   app.put(`${REPOSITORY_API_PREFIX}*`, dispatch)
+  app.delete(`${REPOSITORY_API_PREFIX}*`, dispatch)
   const api: RepositoryApi = {
     add: (route, handler) => void entries.push({ route, re: compile(route.path), handler }),
     routes: () => entries.map((e) => e.route),

@@ -92,6 +92,7 @@ export function evaluateLifecycle(policy: LifecyclePolicy, images: readonly Life
       digest: image.digest,
       tags: [...image.tags],
       pushedAt: image.pushedAt,
+      ...(image.lastPulledAt === undefined ? {} : { lastPulledAt: image.lastPulledAt }),
       rulePriority: rule.rulePriority,
       ...(rule.description === undefined ? {} : { description: rule.description }),
       carried: withIt,

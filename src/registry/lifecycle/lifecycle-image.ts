@@ -38,6 +38,8 @@ export interface ExpiredImage {
   readonly digest: string
   readonly tags: readonly string[]
   readonly pushedAt: Date
+  /** Its last pull (for an index, of it or a manifest it lists); absent when never pulled. */
+  readonly lastPulledAt?: Date
   /** The rule that takes it. */
   readonly rulePriority: number
   readonly description?: string

@@ -8,7 +8,7 @@ import { RegistryError } from '../../oci/errors.ts'
 import type { RepositoryName } from '../../oci/reference.ts'
 import type { Clock } from '../ports.ts'
 import type { RepositorySettingsService } from '../settings/settings-service.ts'
-import type { LifecyclePreview } from './lifecycle-image.ts'
+import type { LifecycleImage, LifecyclePreview } from './lifecycle-image.ts'
 import { evaluateLifecycle } from './evaluate.ts'
 import { parseLifecyclePolicy } from './parse-policy.ts'
 import { repositoryImages, type RepositoryImagesDeps } from './repository-images.ts'
@@ -34,12 +34,18 @@ export class LifecyclePreviewService {
 
   /** Throws NAME_UNKNOWN for an unknown repository, 404 when no policy applies to it. */
   async preview(repo: RepositoryName): Promise<RepositoryLifecyclePreview> {
+    return (await this.evaluate(repo)).preview
+  }
+
+  /** The preview and the images it was computed from (a real run re-checks them before expiring). */
+  async evaluate(repo: RepositoryName): Promise<{ readonly preview: RepositoryLifecyclePreview; readonly images: ReadonlyMap<string, LifecycleImage> }> {
     const policyText = (await this.#d.settings.view(repo)).effective.lifecyclePolicy
     if (policyText === undefined) {
       throw new RegistryError('UNSUPPORTED', `no lifecycle policy applies to repository ${repo}`, { status: 404, detail: { name: repo } })
     }
     const policy = parseLifecyclePolicy(policyText)
     const images = await repositoryImages(this.#d.images, repo)
-    return { repositoryName: repo, policyText, ...evaluateLifecycle(policy, images, this.#d.clock.now()) }
+    const preview = { repositoryName: repo, policyText, ...evaluateLifecycle(policy, images, this.#d.clock.now()) }
+    return { preview, images: new Map(images.map((image) => [image.digest, image])) }
   }
 }

@@ -73,6 +73,28 @@ describe('repositoryImages', () => {
     await store.close()
   })
 
+  it('lastPulledAt: each manifest its own; an index the latest of its own and its children\'s', async () => {
+    const { store, put, deps } = await setup()
+    const amd = fakeDigest('amd64'), arm = fakeDigest('arm64'), never = fakeDigest('never')
+    const index = Buffer.from(JSON.stringify({
+      schemaVersion: 2, mediaType: MediaType.ociIndex,
+      manifests: [{ mediaType: MediaType.ociManifest, digest: amd, size: 10 }, { mediaType: MediaType.ociManifest, digest: arm, size: 10 }],
+    }))
+    const indexDigest = digestOf(index)
+    await put({ digest: amd, mediaType: MediaType.ociManifest, pushedAt: at(1) })
+    await put({ digest: arm, mediaType: MediaType.ociManifest, pushedAt: at(1) })
+    await put({ digest: never, mediaType: MediaType.ociManifest, pushedAt: at(1) })
+    await put({ digest: indexDigest, mediaType: MediaType.ociIndex, pushedAt: at(2) }, ['v1'], index)
+    await store.pulls.record([{ repo, digest: indexDigest, at: at(3) }, { repo, digest: arm, at: at(7) }, { repo, digest: amd, at: at(5) }])
+    const byDigest = new Map((await repositoryImages(deps, repo)).map((i) => [i.digest, i]))
+    assert.deepEqual(byDigest.get(indexDigest)?.lastPulledAt, at(7))
+    assert.deepEqual(byDigest.get(amd)?.lastPulledAt, at(5))
+    assert.deepEqual(byDigest.get(arm)?.lastPulledAt, at(7))
+    assert.equal(byDigest.get(never)?.lastPulledAt, undefined)
+    assert.equal('lastPulledAt' in (byDigest.get(never) ?? {}), false)
+    await store.close()
+  })
+
   it('pages through a repository larger than one page', async () => {
     const { store, put, deps } = await setup()
     const want = new Set<string>()

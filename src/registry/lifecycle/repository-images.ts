@@ -8,8 +8,10 @@
  * (`sha256-<hex>.sig`, `.att`, `.sbom`: the tag scheme cosign uses where the referrers API is
  * missing), so a tag-form signature goes with its image as a referrer does.
  *
- * `lastPulledAt` is left absent: pulls are not recorded yet, and the engine then measures
- * `sinceImagePulled` from the push.
+ * `lastPulledAt` is the last recorded pull (metadata/pull-store.ts; absent when never pulled),
+ * and for an index the latest of its own and its listed manifests': a client pulling a
+ * multi-arch image by tag fetches the index, but one pinned to a platform digest fetches only
+ * the child, and either way the image is in use.
  */
 import type { Digest } from '../../oci/digest.ts'
 import { parseManifest } from '../../oci/manifest.ts'
@@ -57,14 +59,31 @@ async function imageOf(deps: RepositoryImagesDeps, repo: RepositoryName, record:
   }
 }
 
+/** The latest of the image's own last pull and, for an index, those of the manifests it lists. */
+function lastPulledOf(image: LifecycleImage, pulls: ReadonlyMap<string, Date>): Date | undefined {
+  let latest = pulls.get(image.digest)
+  for (const child of image.manifests ?? []) {
+    const at = pulls.get(child)
+    if (at !== undefined && (latest === undefined || at > latest)) latest = at
+  }
+  return latest
+}
+
 /** Every manifest of `repo` as the lifecycle engine sees it (empty for an unknown repository). */
 export async function repositoryImages(deps: RepositoryImagesDeps, repo: RepositoryName): Promise<LifecycleImage[]> {
   const images: LifecycleImage[] = []
+  // Every manifest's last pull, so an index can take its children's (they may be on other pages).
+  const pulls = new Map<string, Date>()
   let last: Digest | undefined
   for (;;) {
     const page = await deps.store.manifests.list(repo, { n: PAGE, ...(last === undefined ? {} : { last }) })
     for (const record of page) images.push(await imageOf(deps, repo, record))
-    if (page.length < PAGE) return images
+    for (const [digest, at] of await deps.store.pulls.lastPulled(repo, page.map((r) => r.digest))) pulls.set(digest, at)
+    if (page.length < PAGE) break
     last = page[page.length - 1]?.digest
   }
+  return images.map((image) => {
+    const lastPulledAt = lastPulledOf(image, pulls)
+    return lastPulledAt === undefined ? image : { ...image, lastPulledAt }
+  })
 }

@@ -10,10 +10,15 @@
  */
 import type { Digest } from '../../oci/digest.ts'
 import type { RepositoryName, Tag } from '../../oci/reference.ts'
+import type { AccessKeyRepo } from './access-key-store.ts'
+import type { ResourceTagRepo } from './resource-tag-store.ts'
 import type { AuthRepos } from './auth-store.ts'
 import type { GcRepo } from './gc-store.ts'
+import type { LifecycleRepo } from './lifecycle-store.ts'
+import type { PullRepo } from './pull-store.ts'
 import type { ScanRepo } from './scan-store.ts'
 import type { RepositorySettingsRepo } from './settings-store.ts'
+import type { PolicyRepo } from './policy-store.ts'
 
 /** OCI `n`/`last` pagination: up to `n` entries strictly after `last`, in lexical (byte) order. */
 export interface Page<T extends string> {
@@ -28,6 +33,11 @@ export interface RepositoryRepo {
   /** Does the repository hold any manifest? (A repository with blobs only is still new: creation templates apply.) */
   hasManifests(name: RepositoryName): Promise<boolean>
   list(page: Page<RepositoryName>): Promise<readonly RepositoryName[]>
+  /**
+   * Deletes the repository with its manifests, tags, blob links, own settings and resource tags (the blobs
+   * themselves are left to garbage collection); false when it did not exist.
+   */
+  delete(name: RepositoryName): Promise<boolean>
 }
 
 /** Blob-in-repository links: a repository may serve a blob only when it is linked to it. */
@@ -62,6 +72,7 @@ export interface ManifestRecord {
 export interface ManifestRepo {
   /** Inserts or replaces (same digest ⇒ same content, so replacing only refreshes pushedAt). */
   put(m: ManifestRecord): Promise<void>
+  /** A manifest expired by a lifecycle run is not returned by get, list or ReferrerRepo.list (lifecycle-store.ts). */
   get(repo: RepositoryName, digest: Digest): Promise<ManifestRecord | undefined>
   /** The manifests of `repo`, in digest order, `n` at most after `last` (lifecycle previews page through them). */
   list(repo: RepositoryName, page: Page<Digest>): Promise<readonly ManifestRecord[]>
@@ -71,7 +82,7 @@ export interface ManifestRepo {
    * all. The candidates for an image's base (scanning/registry-base-images.ts).
    */
   withLayerChains(chains: readonly string[], limit: number): Promise<readonly ManifestRecord[]>
-  /** Deletes the manifest and every tag pointing at it; false when it did not exist. */
+  /** Deletes the manifest, every tag pointing at it and its last pull time; false when it did not exist. */
   delete(repo: RepositoryName, digest: Digest): Promise<boolean>
 }
 
@@ -134,6 +145,16 @@ export interface MetadataStore {
   readonly gc: GcRepo
   /** A repository's own settings: scan on push, tag mutability, lifecycle policy (settings-store.ts). */
   readonly repositorySettings: RepositorySettingsRepo
+  /** Deploy policies and break-glass exemptions (policy-store.ts, issue #13). */
+  readonly policies: PolicyRepo
+  /** SigV4 access keys for the ECR door, secrets sealed (access-key-store.ts). */
+  readonly accessKeys: AccessKeyRepo
+  /** Repositories' resource tags, ECR's `tags` (resource-tag-store.ts). */
+  readonly resourceTags: ResourceTagRepo
+  /** When each image was last pulled (pull-store.ts). */
+  readonly pulls: PullRepo
+  /** Manifests expired by a lifecycle run, restorable until the window ends (lifecycle-store.ts). */
+  readonly lifecycle: LifecycleRepo
   /**
    * Runs `fn` atomically: all its writes commit together or not at all. `fn` must use only the
    * `tx` store it receives. Transactions are serialized.

@@ -48,10 +48,22 @@ export class ScanService {
   readonly #d: ScanServiceDeps
   readonly #worker: ScanWorker
   #advisories: AdvisoryProvider & { close(): void } | undefined
+  readonly #finished = new Set<(repo: RepositoryName, digest: Digest) => void>()
 
   constructor(deps: ScanServiceDeps) {
     this.#d = deps
-    this.#worker = new ScanWorker({ store: deps.store, config: deps.config, clock: deps.clock, log: deps.log, scan: (r, d, s) => this.#scan(r, d, s) })
+    this.#worker = new ScanWorker({
+      store: deps.store, config: deps.config, clock: deps.clock, log: deps.log, scan: (r, d, s) => this.#scan(r, d, s),
+      onFinished: (repo, digest) => {
+        for (const l of this.#finished) l(repo, digest)
+      },
+    })
+  }
+
+  /** Told when a scan's outcome (complete, failed, unsupported) is stored; returns the unsubscribe. */
+  onScanFinished(listener: (repo: RepositoryName, digest: Digest) => void): () => void {
+    this.#finished.add(listener)
+    return () => this.#finished.delete(listener)
   }
 
   get config(): ScanningConfig {

@@ -28,6 +28,8 @@ export interface ScanWorkerDeps {
   readonly clock: Clock
   readonly scan: ScanFn
   readonly log: ScanWorkerLog
+  /** Told once a job's outcome is stored (the deploy gate drops its cached verdicts). */
+  readonly onFinished?: (repo: RepositoryName, digest: Digest) => void
 }
 
 /** Longest idle sleep: a job queued by another process sharing the store is seen within this. */
@@ -141,6 +143,7 @@ export class ScanWorker {
       ? { status: 'COMPLETE', at, scannerVersion: run.result.scannerVersion, advisoryVersion: run.result.advisoryVersion, result: JSON.stringify(run.result), ...(run.description ? { description: run.description } : {}) }
       : { status: run.status, at, description: run.description })
     if (!held) return
+    this.#d.onFinished?.(job.repo, job.digest)
     const description = run.description
     this.#d.log.info({ repo: job.repo, digest: job.digest, status: run.status, ...(description ? { reason: description } : {}) }, 'scan finished')
     await this.#audit(job.repo, job.digest, run.status === 'COMPLETE' ? 'scan.complete' : 'scan.failed', {

@@ -10,6 +10,9 @@ import { randomBytes, randomUUID } from 'node:crypto'
 import { MediaType } from '../../../src/oci/media-types.ts'
 import type { Grant, Need } from './model.ts'
 import { CREW_GRANT, ORGS, PUBLIC, REPOS, type MatrixCaller, type Req, type World } from './world.ts'
+import { policyOperations } from './policy-operations.ts'
+import { admissionOperations } from './admission-operations.ts'
+import { accessKeyOperations } from './ecr-operations.ts'
 
 /** Which part of the app a route belongs to, for the coverage guard and the credentials sent. */
 export type Surface =
@@ -124,6 +127,12 @@ export function managementOperations(w: World, victims: Map<string, string>): Op
       need: () => ({ kind: 'repository-settings', repo: `${ns}/fresh` }), ok: [201],
       request: (_c, _a, n) => ({ method: 'POST', path: '/api/v1/repositories', body: json({ repositoryName: `${ns}/fresh${n}`, imageTagMutability: 'IMMUTABLE' }) }) })
   }
+  // Deploy policies and exemptions (issue #13): policy-operations.ts.
+  ops.push(...policyOperations(w))
+  // Access keys for the ECR API (docs/ecr.md): ecr-operations.ts; the door's rows run in runEcrMatrix.
+  ops.push(...accessKeyOperations(w))
+  // Kubernetes admission webhooks (docs/admission.md): admission-operations.ts.
+  ops.push(...admissionOperations())
   return ops
 }
 
@@ -204,6 +213,9 @@ export function repositoryApiOperations(): Operation[] {
       at('POST', 'images/v1/scan', 'push', [202]),
       at('POST', 'scan', 'push', [202]),
       at('GET', 'images/v1/signatures', 'pull', [200]),
+      // The deploy-policy verdict takes a digest only; an unknown one is a 404 once pull is allowed.
+      { label: `GET ${repo}/images/{digest}/policy`, surface: { api: 'repository', method: 'GET', path: 'images/{ref}/policy' }, need: need('pull'), ok: [404],
+        request: () => ({ method: 'GET', path: `/api/v1/repositories/${repo}/images/sha256:${'0'.repeat(64)}/policy` }) },
       at('GET', 'settings', 'pull', [200]),
       // Sets the default again, so the other rows' pushes behave the same whatever the order.
       { label: `PUT ${repo}/settings`, surface: { api: 'repository', method: 'PUT', path: 'settings' }, need: () => ({ kind: 'repository-settings', repo }), ok: [200],
@@ -211,6 +223,15 @@ export function repositoryApiOperations(): Operation[] {
       // What would be deleted is a management view (http/api/lifecycle-api.ts): namespace admins only.
       { label: `GET ${repo}/lifecycle-policy/preview`, surface: { api: 'repository', method: 'GET', path: 'lifecycle-policy/preview' }, need: () => ({ kind: 'repository-settings', repo }), ok: [200],
         request: () => ({ method: 'GET', path: `/api/v1/repositories/${repo}/lifecycle-policy/preview` }) },
+      // Running the policy, the expired images and restoring one: namespace admins only, as the
+      // policy itself (http/api/lifecycle-api.ts). The matrix policy keeps 100 images, so a run
+      // expires nothing, and restoring an image that never expired is a 404 (allowed, nothing to do).
+      { label: `POST ${repo}/lifecycle-policy/run`, surface: { api: 'repository', method: 'POST', path: 'lifecycle-policy/run' }, need: () => ({ kind: 'repository-settings', repo }), ok: [200],
+        request: () => ({ method: 'POST', path: `/api/v1/repositories/${repo}/lifecycle-policy/run` }) },
+      { label: `GET ${repo}/expired-images`, surface: { api: 'repository', method: 'GET', path: 'expired-images' }, need: () => ({ kind: 'repository-settings', repo }), ok: [200],
+        request: () => ({ method: 'GET', path: `/api/v1/repositories/${repo}/expired-images` }) },
+      { label: `POST ${repo}/expired-images/{digest}/restore`, surface: { api: 'repository', method: 'POST', path: 'expired-images/{ref}/restore' }, need: () => ({ kind: 'repository-settings', repo }), ok: [404],
+        request: () => ({ method: 'POST', path: `/api/v1/repositories/${repo}/expired-images/sha256:${'0'.repeat(64)}/restore` }) },
     )
   }
   return ops

@@ -17,6 +17,7 @@ import { MediaType } from '../../../src/oci/media-types.ts'
 import { buildApp } from '../../../src/registry/app.ts'
 import { hashPassword } from '../../../src/registry/auth/password-hasher.ts'
 import { DEFAULT_CONFIG, type RegistryConfig } from '../../../src/registry/config/config.ts'
+import { DEFAULT_ADMISSION } from '../../../src/registry/admission/admission-config.ts'
 import { SqliteStore } from '../../../src/registry/metadata/sqlite/sqlite-store.ts'
 import { DEFAULT_SCANNING } from '../../../src/registry/scanning/scanning-config.ts'
 import { FilesystemDriver } from '../../../src/registry/storage/filesystem/filesystem-driver.ts'
@@ -25,6 +26,8 @@ import type { Action, Caller, Grant, Owner } from './model.ts'
 export const CHEAP_SCRYPT = { N: 1024, r: 8, p: 1 }
 export const REPOS = ['acme/app', 'acme/private', 'acme/pub', 'alice/x', 'other/y'] as const
 export const PUBLIC: ReadonlySet<string> = new Set(['acme/pub'])
+/** The host name of this registry in the admission rows' image references (`admission.registryHosts`). */
+export const MATRIX_REGISTRY_HOST = 'matrix.registry.example'
 export const ORGS = ['acme', 'other'] as const
 const MATRIX_LIFECYCLE_POLICY = JSON.stringify({ rules: [{ rulePriority: 1, description: 'keep the last 100 images', selection: { tagStatus: 'any', countType: 'imageCountMoreThan', countNumber: 100 }, action: { type: 'expire' } }] })
 
@@ -128,6 +131,8 @@ export async function startWorld(): Promise<World> {
     scanning: { ...DEFAULT_SCANNING },
     // A default lifecycle policy everywhere, so an allowed lifecycle preview answers 200 (not "no policy").
     repositories: { defaults: Object.fromEntries(['acme', 'alice', 'other'].map((ns) => [ns, { lifecyclePolicy: MATRIX_LIFECYCLE_POLICY }])), templates: {} },
+    // Images named on this host are checked by the admission rows (admission-operations.ts).
+    admission: { ...DEFAULT_ADMISSION, registryHosts: [MATRIX_REGISTRY_HOST] },
   }
   const store = new SqliteStore(join(dataDir, 'metadata.db'))
   const app = buildApp(config, { store, driver: new FilesystemDriver(join(dataDir, 'storage')) })

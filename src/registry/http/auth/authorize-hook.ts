@@ -30,6 +30,8 @@ export interface GateResult {
   readonly subject: string
   /** The token's subject; absent for anonymous requests. */
   readonly principal?: string
+  /** The verified token, when there is one (to resolve the full principal on demand). */
+  readonly claims?: TokenClaims
 }
 
 const ACTION: Readonly<Record<string, RepositoryAction>> = { GET: 'pull', HEAD: 'pull', POST: 'push', PUT: 'push', PATCH: 'push', DELETE: 'delete' }
@@ -74,7 +76,7 @@ export async function authorizeRequest(auth: AuthService, request: FastifyReques
   if (!route) return undefined
   const claims = verify(auth, request)
   const subject = claims === undefined || claims.sub === '' ? 'anonymous' : claims.sub
-  const who = claims === undefined || claims.sub === '' ? {} : { principal: claims.sub }
+  const who = claims === undefined || claims.sub === '' ? {} : { principal: claims.sub, claims }
   if (route.kind === 'base') {
     if (!claims) throw challenge(request, auth.config.service)
     return { route, subject, ...who }

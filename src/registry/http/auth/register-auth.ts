@@ -65,7 +65,8 @@ export function registerAuth(app: FastifyInstance, config: RegistryConfig, deps:
     const result = await authorizeRequest(auth, request)
     if (!result) return
     gate.set(request, result)
-    if (result.principal !== undefined) setRequestPrincipal(request, result.principal)
+    const claims = result.claims
+    if (result.principal !== undefined) setRequestPrincipal(request, result.principal, claims ? () => auth.principalOf(claims) : undefined)
     // Only a read is the catalog; any other method goes on to the router, which refuses it.
     if (result.route.kind === 'catalog' && (request.method === 'GET' || request.method === 'HEAD')) {
       const claims = auth.verifyToken(String(request.headers.authorization).slice(7).trim())

@@ -40,6 +40,10 @@ export const getManifest: Handler<ManifestRoute> = async ({ ctx, route, request,
   const ref = existingReference(route.reference)
   const record = await ctx.manifests.resolve(route.name, ref)
   if (!acceptsMediaType(request.headers.accept, record.mediaType)) throw manifestUnknown(route.reference)
+  // Judged on the digest the tag resolved to, so a moved tag cannot swap the image.
+  await ctx.pullGate?.checkPull(request, route.name, record.digest)
+  // A GET is a pull, also when answered 304 (the client still uses the image); a HEAD only checks.
+  if (request.method === 'GET') ctx.manifests.recordPull(record)
   if (notModified(request.headers['if-none-match'], `"${record.digest}"`)) {
     return reply.code(304).headers({ ETag: `"${record.digest}"`, 'Docker-Content-Digest': record.digest }).send()
   }
@@ -63,10 +67,12 @@ export const putManifest: Handler<ManifestRoute> = async ({ ctx, route, request,
     'Content-Length': '0',
   })
   if (result.subject) reply.header('OCI-Subject', result.subject)
+  ctx.pullGate?.manifestPut(route.name, ref.kind === 'tag' ? ref.tag : undefined, result.subject)
   return reply.code(201).send()
 }
 
 export const deleteManifest: Handler<ManifestRoute> = async ({ ctx, route, reply }) => {
   await ctx.manifests.delete(route.name, existingReference(route.reference))
+  ctx.pullGate?.manifestDeleted(route.name)
   return reply.code(202).header('Content-Length', '0').send()
 }

@@ -6,6 +6,19 @@ import type { ReferrersService } from '../../distribution/referrers-service.ts'
 import type { TagService } from '../../distribution/tag-service.ts'
 import type { UploadService } from '../../distribution/upload-service.ts'
 
+/**
+ * The deploy gate as the manifest handlers see it (policy/gate/, docs/policies.md "Enforcement
+ * at pull"): a check before a manifest is served, and the writes that can change a verdict.
+ */
+export interface PullGate {
+  /** Throws the OCI `DENIED` error when a policy refuses this digest to the caller. */
+  checkPull(request: FastifyRequest, repository: string, digest: string): Promise<void>
+  /** A manifest was stored (with its tag and subject, if any). */
+  manifestPut(repository: string, tag: string | undefined, subject: string | undefined): void
+  /** A manifest or a tag was deleted. */
+  manifestDeleted(repository: string): void
+}
+
 export interface OciContext {
   readonly blobs: BlobService
   readonly uploads: UploadService
@@ -13,6 +26,8 @@ export interface OciContext {
   readonly tags: TagService
   readonly referrers: ReferrersService
   readonly maxManifestBytes: number
+  /** The deploy gate; absent in apps built without one (the gate itself allows when no policy applies). */
+  readonly pullGate?: PullGate
 }
 
 export interface HandlerInput<R> {

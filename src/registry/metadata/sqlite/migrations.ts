@@ -278,4 +278,100 @@ export const MIGRATIONS: readonly Migration[] = [
       ) WITHOUT ROWID;
     `,
   },
+  {
+    version: 9,
+    name: 'deploy-policies',
+    // Deploy policies and break-glass exemptions (policy-store.ts, issue #13). One policy per
+    // scope (UNIQUE). Exemptions are revoked, never deleted (the audit trail of who let what
+    // through). policy_generation holds one row, bumped with every change, so replicas and
+    // decision caches notice a change made elsewhere.
+    sql: `
+      CREATE TABLE deploy_policies (
+        name       TEXT PRIMARY KEY,
+        scope      TEXT NOT NULL UNIQUE,
+        text       TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        updated_at INTEGER NOT NULL,
+        updated_by TEXT NOT NULL
+      ) WITHOUT ROWID;
+      CREATE TABLE policy_exemptions (
+        id         TEXT PRIMARY KEY,
+        repo       TEXT NOT NULL,
+        digest     TEXT NOT NULL,
+        reason     TEXT NOT NULL,
+        created_by TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        expires_at INTEGER NOT NULL,
+        revoked_at INTEGER,
+        revoked_by TEXT
+      );
+      CREATE INDEX policy_exemptions_by_image ON policy_exemptions(repo, digest, expires_at);
+      CREATE TABLE policy_generation (
+        id         INTEGER PRIMARY KEY CHECK (id = 1),
+        generation INTEGER NOT NULL
+      );
+      INSERT INTO policy_generation(id, generation) VALUES (1, 0);
+    `,
+  },
+  {
+    version: 10,
+    name: 'image-pulls',
+    // When each image was last pulled (pull-store.ts), for sinceImagePulled lifecycle rules.
+    // Written in coalesced batches by the pull recorder; the value only moves forward.
+    sql: `
+      CREATE TABLE image_pulls (
+        repo           TEXT NOT NULL,
+        digest         TEXT NOT NULL,
+        last_pulled_at INTEGER NOT NULL,
+        PRIMARY KEY (repo, digest)
+      ) WITHOUT ROWID;
+    `,
+  },
+  {
+    version: 11,
+    name: 'expired-manifests',
+    // Manifests a lifecycle run expired (lifecycle-store.ts): hidden from pulls, listings and
+    // later evaluations but kept (with their blobs) until the restore window ends. The tags they
+    // had are kept as a JSON array, to be restored with them. Deleting the manifest forgets it.
+    sql: `
+      CREATE TABLE expired_manifests (
+        repo          TEXT NOT NULL,
+        digest        TEXT NOT NULL,
+        tags          TEXT NOT NULL,
+        expired_at    INTEGER NOT NULL,
+        rule_priority INTEGER NOT NULL,
+        description   TEXT,
+        carried_by    TEXT,
+        PRIMARY KEY (repo, digest),
+        FOREIGN KEY (repo, digest) REFERENCES manifests(repo, digest) ON DELETE CASCADE
+      ) WITHOUT ROWID;
+      CREATE INDEX expired_manifests_by_time ON expired_manifests(expired_at);
+      CREATE INDEX expired_manifests_by_image ON expired_manifests(repo, carried_by) WHERE carried_by IS NOT NULL;
+    `,
+  },
+  {
+    version: 12,
+    name: 'access-keys',
+    // The ECR API: SigV4 access keys (access-key-store.ts; the secret is sealed, AES-256-GCM with
+    // a key file in the data dir, since SigV4 needs the secret itself, not a hash) and
+    // repositories' resource tags (resource-tag-store.ts).
+    sql: `
+      CREATE TABLE access_keys (
+        id            TEXT PRIMARY KEY,
+        owner         TEXT NOT NULL,
+        sealed_secret TEXT NOT NULL,
+        created_at    INTEGER NOT NULL,
+        expires_at    INTEGER,
+        last_used_at  INTEGER
+      ) WITHOUT ROWID;
+      CREATE INDEX access_keys_by_owner ON access_keys(owner);
+
+      CREATE TABLE repository_resource_tags (
+        repo  TEXT NOT NULL,
+        key   TEXT NOT NULL,
+        value TEXT NOT NULL,
+        PRIMARY KEY (repo, key)
+      ) WITHOUT ROWID;
+    `,
+  },
 ]

@@ -19,8 +19,21 @@ import type { GcRepo } from '../gc-store.ts'
 import type { ScanRepo } from '../scan-store.ts'
 import type { RepositorySettingsRepo } from '../settings-store.ts'
 import { sqliteSettingsRepo } from './sqlite-settings-repo.ts'
+import type { PolicyRepo } from '../policy-store.ts'
+import { sqlitePolicyRepo } from './sqlite-policy-repo.ts'
+import type { AccessKeyRepo } from '../access-key-store.ts'
+import { sqliteAccessKeyRepo } from './sqlite-access-key-repo.ts'
+import type { ResourceTagRepo } from '../resource-tag-store.ts'
+import { sqliteResourceTagRepo } from './sqlite-resource-tag-repo.ts'
+import type { PullRepo } from '../pull-store.ts'
+import { sqlitePullRepo } from './sqlite-pull-repo.ts'
+import type { LifecycleRepo } from '../lifecycle-store.ts'
+import { sqliteLifecycleRepo } from './sqlite-lifecycle-repo.ts'
 
 type Row = Record<string, unknown>
+
+/** A manifest expired by a lifecycle run is hidden from pulls and listings (one index probe, no extra query). */
+const NOT_EXPIRED = 'NOT EXISTS (SELECT 1 FROM expired_manifests e WHERE e.repo = manifests.repo AND e.digest = manifests.digest)'
 
 function migrate(db: DatabaseSync): void {
   const current = Number((db.prepare('PRAGMA user_version').get() as Row)['user_version'])
@@ -74,6 +87,11 @@ export class SqliteStore implements MetadataStore {
   readonly scans: ScanRepo
   readonly gc: GcRepo
   readonly repositorySettings: RepositorySettingsRepo
+  readonly policies: PolicyRepo
+  readonly pulls: PullRepo
+  readonly lifecycle: LifecycleRepo
+  readonly accessKeys: AccessKeyRepo
+  readonly resourceTags: ResourceTagRepo
   readonly #db: DatabaseSync
   #chain: Promise<unknown> = Promise.resolve()
 
@@ -98,6 +116,11 @@ export class SqliteStore implements MetadataStore {
     this.scans = sqliteScanRepo(db)
     this.gc = sqliteGcRepo(db)
     this.repositorySettings = sqliteSettingsRepo(db)
+    this.policies = sqlitePolicyRepo(db)
+    this.accessKeys = sqliteAccessKeyRepo(db)
+    this.resourceTags = sqliteResourceTagRepo(db)
+    this.pulls = sqlitePullRepo(db)
+    this.lifecycle = sqliteLifecycleRepo(db)
     const ensureRepo = q('INSERT INTO repositories(name, created_at) VALUES (?, ?) ON CONFLICT DO NOTHING')
 
     this.repositories = {
@@ -108,6 +131,13 @@ export class SqliteStore implements MetadataStore {
         (q('SELECT name FROM repositories WHERE name > ? ORDER BY name LIMIT ?').all(page.last ?? '', page.n) as Row[]).map(
           (r) => r['name'] as RepositoryName,
         ),
+      delete: async (name) => {
+        // Children first (foreign keys); one statement each, inside the caller's transaction if any.
+        for (const table of ['tags', 'manifests', 'repository_blobs']) q(`DELETE FROM ${table} WHERE repo = ?`).run(name)
+        q('DELETE FROM repository_settings WHERE repo = ?').run(name)
+        q('DELETE FROM repository_resource_tags WHERE repo = ?').run(name)
+        return Number(q('DELETE FROM repositories WHERE name = ?').run(name).changes) > 0
+      },
     }
 
     this.blobs = {
@@ -150,15 +180,16 @@ export class SqliteStore implements MetadataStore {
         return out
       },
       get: async (repo, digest) => {
-        const r = q('SELECT * FROM manifests WHERE repo = ? AND digest = ?').get(repo, digest) as Row | undefined
+        const r = q(`SELECT * FROM manifests WHERE repo = ? AND digest = ? AND ${NOT_EXPIRED}`).get(repo, digest) as Row | undefined
         return r ? toManifest(r) : undefined
       },
       list: async (repo, page) => {
-        const rows = q('SELECT * FROM manifests WHERE repo = ? AND digest > ? ORDER BY digest LIMIT ?').all(repo, page.last ?? '', page.n) as Row[]
+        const rows = q(`SELECT * FROM manifests WHERE repo = ? AND digest > ? AND ${NOT_EXPIRED} ORDER BY digest LIMIT ?`).all(repo, page.last ?? '', page.n) as Row[]
         return rows.map(toManifest)
       },
       delete: async (repo, digest) => {
         q('DELETE FROM tags WHERE repo = ? AND digest = ?').run(repo, digest)
+        q('DELETE FROM image_pulls WHERE repo = ? AND digest = ?').run(repo, digest)
         return Number(q('DELETE FROM manifests WHERE repo = ? AND digest = ?').run(repo, digest).changes) > 0
       },
     }
@@ -166,8 +197,8 @@ export class SqliteStore implements MetadataStore {
     this.referrers = {
       list: async (repo, subject, artifactType) => {
         const rows = artifactType === undefined
-          ? q('SELECT * FROM manifests WHERE repo = ? AND subject = ? ORDER BY digest').all(repo, subject)
-          : q('SELECT * FROM manifests WHERE repo = ? AND subject = ? AND artifact_type = ? ORDER BY digest').all(repo, subject, artifactType)
+          ? q(`SELECT * FROM manifests WHERE repo = ? AND subject = ? AND ${NOT_EXPIRED} ORDER BY digest`).all(repo, subject)
+          : q(`SELECT * FROM manifests WHERE repo = ? AND subject = ? AND artifact_type = ? AND ${NOT_EXPIRED} ORDER BY digest`).all(repo, subject, artifactType)
         return (rows as Row[]).map(toManifest)
       },
     }

@@ -12,6 +12,10 @@ import { authSuiteCases } from './auth-suite.ts'
 import { runScanSuite } from './scan-suite.ts'
 import { runGcSuite } from './gc-suite.ts'
 import { runSettingsSuite } from './settings-suite.ts'
+import { runLifecycleSuite } from './lifecycle-suite.ts'
+import { runPolicySuite } from './policy-suite.ts'
+import { runAccessKeySuite } from './access-key-suite.ts'
+import { runPullSuite } from './pull-suite.ts'
 
 export interface StoreFixture {
   readonly store: MetadataStore
@@ -183,4 +187,8 @@ export function runMetadataSuite(name: string, make: () => Promise<StoreFixture>
   runScanSuite(name, withStore)
   runGcSuite(name, withStore)
   runSettingsSuite(name, withStore)
+  runLifecycleSuite(name, withStore)
+  runPolicySuite(name, withStore)
+  runAccessKeySuite(name, withStore)
+  runPullSuite(name, withStore)
 }
