@@ -53,7 +53,11 @@ export function policy(doc: Record<string, unknown>): DeployPolicy {
   return parseDeployPolicy(JSON.stringify(doc))
 }
 
-export async function startGateServer(scanning: Partial<RegistryConfig['scanning'] & object> = {}): Promise<GateServer> {
+/**
+ * `stored`: policies and exemptions come from the app's own source (the metadata store, managed
+ * through /api/v1), as in production; `source` is then not consulted by the app.
+ */
+export async function startGateServer(scanning: Partial<RegistryConfig['scanning'] & object> = {}, opts: { readonly stored?: boolean } = {}): Promise<GateServer> {
   requireTestdata()
   const dir = await mkdtemp(join(tmpdir(), 'drydock-gate-'))
   const vulndb: VulndbFixture = await buildVulndbFixture()
@@ -71,7 +75,7 @@ export async function startGateServer(scanning: Partial<RegistryConfig['scanning
   const clock = fakeClock('2026-12-01T00:00:00Z')
   const store = new SqliteStore(join(dir, 'metadata.db'))
   const source = new StaticPolicySource([])
-  const app = buildApp(config, { store, driver: new FilesystemDriver(join(dir, 'data', 'storage')), clock, policySource: source })
+  const app = buildApp(config, { store, driver: new FilesystemDriver(join(dir, 'data', 'storage')), clock, ...(opts.stored ? {} : { policySource: source }) })
   const url = await app.listen({ host: '127.0.0.1', port: 0 })
   const host = new URL(url).host
   const skopeo = await createSkopeo()
