@@ -18,6 +18,8 @@ PACKAGES=(
   zstd openssl zip
   # the AWS CLI v2 (/usr/bin/aws) for the ECR API tests (issue #15)
   awscli
+  # promtool checks /metrics (issue #16); the Prometheus server itself is never started
+  prometheus
   binutils openjdk-17-jdk-headless python3
   # `script` drives the interactive password prompt on a pseudo-terminal (test/auth).
   bsdutils

@@ -34,6 +34,7 @@ import { RepositorySettingsService } from './settings/settings-service.ts'
 import { defaultsFor, templateFor } from './settings/settings-config.ts'
 import { registerSettingsApi } from './http/api/settings-api.ts'
 import { registerEcr } from './http/ecr/register-ecr.ts'
+import { requestForLog } from './http/log-redaction.ts'
 import { registerLifecycle } from './lifecycle/register-lifecycle.ts'
 import { resolveScanOnPush } from './scanning/scanning-config.ts'
 import type { Digest } from '../oci/digest.ts'
@@ -45,6 +46,15 @@ import { PolicyAdmin } from './policy/store/policy-admin.ts'
 import { registerPoliciesApi } from './http/api/policies-api.ts'
 import { registerPolicy } from './policy/register-policy.ts'
 import { registerAdmission } from './admission/register-admission.ts'
+import type { EventPublisher } from './events/domain-event.ts'
+import { EventBus } from './events/event-bus.ts'
+import { publishScanOutcomes } from './events/scan-events.ts'
+import { registerWebhooks } from './webhooks/register-webhooks.ts'
+import { NOOP_METRICS, type RegistryMetrics } from './metrics/registry-metrics.ts'
+import { PrometheusMetrics } from './metrics/prometheus-metrics.ts'
+import { DEFAULT_METRICS } from './metrics/metrics-config.ts'
+import { registerMetricsRoute } from './http/metrics.ts'
+import { installRequestMetrics } from './http/request-metrics.ts'
 
 export interface AppDeps {
   readonly store: MetadataStore
@@ -57,6 +67,10 @@ export interface AppDeps {
   readonly onManifestPushed?: (repo: RepositoryName, digest: Digest) => Promise<void>
   /** Deploy policies and break-glass exemptions (tests inject one; default: stored + config file). */
   readonly policySource?: PolicySource
+  /** Where domain events go (events/domain-event.ts); buildApp passes its event bus to buildServices. */
+  readonly events?: EventPublisher
+  /** What the services count (docs/metrics.md); buildApp uses its own Prometheus metrics when absent (tests may pass theirs). */
+  readonly metrics?: RegistryMetrics
 }
 
 export interface RegistryServices {
@@ -93,6 +107,7 @@ export function buildServices(config: RegistryConfig, deps: AppDeps, analyses?: 
     driver: deps.driver, store: deps.store, blobs, clock, ids: deps.ids ?? uuidGenerator,
     expiryMs: config.uploads.expiryMs, idleTimeoutMs: config.uploads.idleTimeoutMs,
     limits: { ...config.limits, freeSpace: freeSpaceOf(config.storage.dataDir) },
+    ...(deps.metrics ? { metrics: deps.metrics } : {}),
   }
   const uploads = analyses ? new TeeUploadService(uploadDeps, analyses) : new UploadService(uploadDeps)
   // The config's scanning rules are the default of a repository without its own scanOnPush.
@@ -122,7 +137,9 @@ export function buildServices(config: RegistryConfig, deps: AppDeps, analyses?: 
       ...(deps.onManifestPushed ? { onPushed: deps.onManifestPushed } : {}),
       tagPolicy: settings,
       newRepository: settings,
+      ...(deps.events ? { events: deps.events } : {}),
       ...(pullsConfig.record ? { pulls } : {}),
+      ...(deps.metrics ? { metrics: deps.metrics } : {}),
     }),
     tags: new TagService(deps.store),
     referrers: new ReferrersService(deps.store),
@@ -131,6 +148,7 @@ export function buildServices(config: RegistryConfig, deps: AppDeps, analyses?: 
       jsonLimits: { maxDepth: config.limits.maxJsonDepth, maxValues: config.limits.maxJsonValues },
       purgeUploads: () => uploads.purgeExpired(),
       ...(log ? { log } : {}),
+      ...(deps.metrics ? { metrics: deps.metrics } : {}),
     }),
   }
 }
@@ -144,6 +162,8 @@ export function buildApp(config: RegistryConfig, deps: AppDeps): FastifyInstance
       level: config.log.level,
       // Never log credentials, even if a future serializer includes headers.
       redact: ['req.headers.authorization', 'req.headers.cookie', 'req.headers["proxy-authorization"]'],
+      // Pre-signed download URLs carry their credential in the path (http/log-redaction.ts).
+      serializers: { req: requestForLog },
     },
     // A client-supplied request id could forge log lines; we generate our own.
     requestIdHeader: false,
@@ -162,10 +182,21 @@ export function buildApp(config: RegistryConfig, deps: AppDeps): FastifyInstance
   app.removeAllContentTypeParsers()
   app.addContentTypeParser('*', (_request, _payload, done) => done(null, undefined))
 
+  // Prometheus metrics (docs/metrics.md): handed to the services, which count where things
+  // happen; GET /metrics renders them. Disabled: nothing counted, no route.
+  const metricsConfig = config.metrics ?? DEFAULT_METRICS
+  const prometheus = metricsConfig.enabled
+    ? new PrometheusMetrics({ scanQueue: () => deps.store.scans.queueDepth(), findingsBySeverity: () => deps.store.scans.findingsBySeverity() })
+    : undefined
+  const metrics: RegistryMetrics = deps.metrics ?? prometheus ?? NOOP_METRICS
+  // Domain events (issue #16, docs/events.md): services publish, webhook subscriptions consume.
+  const bus = new EventBus({ clock: deps.clock ?? systemClock, ids: deps.ids ?? uuidGenerator, log: { error: (o, m) => app.log.error(o, m) } })
   const scanObserver = pushObserver()
   const analyses = uploadAnalyses(config, { info: (o, m) => app.log.info(o, m), error: (o, m) => app.log.error(o, m) })
   const services = buildServices(config, {
     ...deps,
+    events: bus,
+    metrics,
     onManifestPushed: async (repo, digest) => {
       await deps.onManifestPushed?.(repo, digest)
       await scanObserver.onManifestPushed(repo, digest)
@@ -186,21 +217,24 @@ export function buildApp(config: RegistryConfig, deps: AppDeps): FastifyInstance
   app.addHook('onRequest', async (request, reply) => {
     reply.header('X-Request-Id', request.id)
   })
+  // Every answered request by door, route pattern and status (docs/metrics.md "HTTP labels").
+  installRequestMetrics(app, metrics)
   registerHealthRoutes(app, deps)
   // Access control (docs/auth.md): a no-op gate while auth is off.
   const auth = registerAuth(app, config, { store: deps.store, clock: deps.clock ?? systemClock })
   // Scan on push and the findings API (docs/scan-on-push.md).
-  const scanning = registerScanning(app, config, { store: deps.store, clock: deps.clock ?? systemClock, services, observer: scanObserver, auth, ...(analyses ? { uploads: analyses } : {}) })
+  const scanning = registerScanning(app, config, { store: deps.store, clock: deps.clock ?? systemClock, services, observer: scanObserver, auth, metrics, ...(analyses ? { uploads: analyses } : {}) })
+  if (prometheus) registerMetricsRoute(app, { exposition: () => prometheus.exposition(), access: metricsConfig.auth, auth })
+  publishScanOutcomes(scanning, deps.store, bus, { error: (o, m) => app.log.error(o, m) })
   // Signature verification: trusted keys per namespace and the signatures API (docs/signing.md).
   const trust = registerTrust(app, config, { services, auth })
   // Repository settings and explicit creation (docs/api.md "Repository settings").
   registerSettingsApi(app, { settings: services.settings, auth })
-  // The ECR-compatible API: POST / with SigV4 access keys, /api/v1/access-keys (docs/ecr.md).
-  registerEcr(app, config, { store: deps.store, settings: services.settings, auth, clock: deps.clock ?? systemClock })
   // Lifecycle policies: preview, runs on demand and on a schedule, restore window (docs/lifecycle.md).
-  registerLifecycle(app, config, {
-    store: deps.store, clock: deps.clock ?? systemClock, settings: services.settings, manifests: services.manifests, auth, jobs: deps.jobs === true,
+  const lifecycle = registerLifecycle(app, config, {
+    store: deps.store, clock: deps.clock ?? systemClock, settings: services.settings, manifests: services.manifests, auth, jobs: deps.jobs === true, events: bus,
     log: { info: (o, m) => app.log.info(o, m), error: (o, m) => app.log.error(o, m) },
+    metrics,
   })
   // Deploy policies (issue #13): where they come from, and the gate every door asks (docs/policies.md).
   // Stored policies over the config file's defaults; managed through /api/v1/policies and exemptions.
@@ -208,10 +242,24 @@ export function buildApp(config: RegistryConfig, deps: AppDeps): FastifyInstance
   const storedPolicies = openPolicySource({ configPolicies: policyConfig.defaults, store: deps.store })
   registerPoliciesApi(app, { admin: new PolicyAdmin({ store: deps.store, source: storedPolicies, clock: deps.clock ?? systemClock, ids: deps.ids ?? uuidGenerator, maxExemptionMs: policyConfig.maxExemptionMs }), auth })
   const policySource: PolicySource = deps.policySource ?? storedPolicies
-  const pullGate = registerPolicy(app, config, { source: policySource, services, store: deps.store, clock: deps.clock ?? systemClock, auth, trust, scanning })
+  const pullGate = registerPolicy(app, config, { source: policySource, services, store: deps.store, clock: deps.clock ?? systemClock, auth, trust, scanning, metrics, events: bus })
   // Kubernetes admission webhooks over the same gate (docs/admission.md).
   registerAdmission(app, config, { gate: app.drydockPolicy, manifests: services.manifests, auth })
-  registerOciRoutes(app, { ...services, maxManifestBytes: config.limits.maxManifestBytes, pullGate })
+  // Webhook subscriptions per namespace and their delivery queue (docs/events.md).
+  registerWebhooks(app, config, {
+    store: deps.store, clock: deps.clock ?? systemClock, ids: deps.ids ?? uuidGenerator, auth, bus,
+    // Counted by final outcome (docs/metrics.md); an attempt that will be retried is not final.
+    onDelivery: (d) => {
+      if (d.outcome !== 'retrying') metrics.webhookDelivery(d.outcome === 'succeeded' ? 'delivered' : 'failed')
+    },
+  })
+  registerOciRoutes(app, { ...services, maxManifestBytes: config.limits.maxManifestBytes, pullGate, metrics })
+  // The ECR-compatible API: POST / with SigV4 access keys, /api/v1/access-keys (docs/ecr.md), over
+  // the same services, permission checks and deploy gate as /v2 and /api/v1.
+  registerEcr(app, config, {
+    store: deps.store, settings: services.settings, auth, clock: deps.clock ?? systemClock,
+    registry: services, scanning, lifecycle, gate: app.drydockPolicy, gateEvents: pullGate, metrics,
+  })
 
   if (deps.jobs) {
     let timer: NodeJS.Timeout | undefined

@@ -10,6 +10,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { Sha256 } from '@aws-crypto/sha256-js'
+import { ECRClient } from '@aws-sdk/client-ecr'
 import { SignatureV4 } from '@smithy/signature-v4'
 import { runTool, type ToolResult } from '../../src/testkit/run-tool.ts'
 import { startDrydock, type RunningDrydock } from '../../src/testkit/start-drydock.ts'
@@ -44,13 +45,25 @@ export function requireAwsCli(): void {
   if (!existsSync(AWS)) throw new Error(`${AWS} is missing: install Debian's awscli (scripts/test.sh does)`)
 }
 
-export async function startEcrServer(): Promise<EcrServer> {
+export interface EcrServerOptions {
+  /** Written as the server's config file (`--config`), e.g. `{ scanning: { advisoryDb } }`. */
+  readonly config?: Record<string, unknown>
+  /** More flags (after the fixture's own, so they win). */
+  readonly args?: readonly string[]
+}
+
+export async function startEcrServer(options: EcrServerOptions = {}): Promise<EcrServer> {
   requireAwsCli()
   const home = await mkdtemp(join(tmpdir(), 'drydock-ecr-home-'))
   await writeFile(join(home, 'config'), '[default]\noutput = json\n')
+  const configArgs: string[] = []
+  if (options.config !== undefined) {
+    await writeFile(join(home, 'drydock.json'), JSON.stringify(options.config))
+    configArgs.push('--config', join(home, 'drydock.json'))
+  }
   const drydock = await startDrydock({
     // Debug level: the tests check that no secret reaches even the most talkative log.
-    args: ['--ecr-account-id', ACCOUNT, '--ecr-region', REGION, '--log-level', 'debug'],
+    args: [...configArgs, '--ecr-account-id', ACCOUNT, '--ecr-region', REGION, '--log-level', 'debug', ...(options.args ?? [])],
     env: { DRYDOCK_ADMIN_USER: ADMIN.user, DRYDOCK_ADMIN_PASSWORD: ADMIN.password },
   })
   const awsEnv = (key: AccessKey): Record<string, string | undefined> => ({
@@ -113,4 +126,15 @@ export async function signedCall(url: string, key: AccessKey, target: string, bo
 /** The ECR error name in the AWS CLI's stderr: `An error occurred (Name) when calling …`. */
 export function cliError(r: ToolResult): string {
   return /An error occurred \((\w+)\)/.exec(r.stderr)?.[1] ?? `no error (exit ${r.code}): ${r.stderr.slice(0, 300)}`
+}
+
+/**
+ * The AWS SDK for JavaScript v3's ECR client aimed at the server, signing as `key` (the SDK's own
+ * SigV4, retries off so a refusal surfaces at once).
+ */
+export function sdkClient(url: string, key: AccessKey): ECRClient {
+  return new ECRClient({
+    endpoint: url, region: REGION, maxAttempts: 1,
+    credentials: { accessKeyId: key.id, secretAccessKey: key.secret },
+  })
 }

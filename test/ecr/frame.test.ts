@@ -41,7 +41,7 @@ describe('the ECR door (POST /)', { timeout: 120_000 }, () => {
   test('input validated against the operation\'s shape', async () => {
     assert.match(await refused('CreateRepository', {}, 'InvalidParameterException'), /Value null at 'repositoryName' failed to satisfy constraint: Member must not be null/)
     assert.match(await refused('CreateRepository', { repositoryName: 'a' }, 'InvalidParameterException'), /Member must have length greater than or equal to 2/)
-    assert.match(await refused('CreateRepository', { repositoryName: 'ok/name', imageTagMutability: 'SOMETIMES' }, 'InvalidParameterException'), /enum value set: \[MUTABLE, IMMUTABLE\]/)
+    assert.match(await refused('CreateRepository', { repositoryName: 'ok/name', imageTagMutability: 'SOMETIMES' }, 'InvalidParameterException'), /enum value set: \[MUTABLE, IMMUTABLE, IMMUTABLE_WITH_EXCLUSION, MUTABLE_WITH_EXCLUSION\]/)
     assert.match(await refused('DescribeRepositories', { maxResults: 1001 }, 'InvalidParameterException'), /less than or equal to 1000/)
     assert.match(await refused('DescribeRepositories', { maxResults: '5' }, 'InvalidParameterException'), /Member must be an integer/)
     assert.match(await refused('DescribeRepositories', { surprise: true }, 'InvalidParameterException'), /Unknown parameter 'surprise'/)

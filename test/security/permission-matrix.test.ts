@@ -18,6 +18,7 @@ import { repositoryApiRoutes } from '../../src/registry/http/repository-api.ts'
 import { allowed, mayOnRepo } from './permission-matrix/model.ts'
 import { managementOperations, openOperations, registryOperations, repositoryApiOperations, type Operation } from './permission-matrix/operations.ts'
 import { ecrDoorOperations, runEcrMatrix } from './permission-matrix/ecr-operations.ts'
+import { ecrDownloadOperations } from './permission-matrix/ecr-layer-rows.ts'
 import { basic, password, PUBLIC, REPOS, startWorld, type MatrixCaller, type World } from './permission-matrix/world.ts'
 
 const CONCURRENCY = 6
@@ -83,7 +84,7 @@ describe('permission matrix: every route x every caller x public/private, inside
   }
 
   it('covers every route the app has (a new route cannot ship without its matrix rows)', () => {
-    const ops = [...managementOperations(w, victims), ...openOperations(), ...registryOperations(w), ...repositoryApiOperations(), ...ecrDoorOperations()]
+    const ops = [...managementOperations(w, victims), ...openOperations(), ...registryOperations(w), ...repositoryApiOperations(), ...ecrDoorOperations(), ...ecrDownloadOperations(w)]
     const fastifyCovered = new Set(ops.flatMap((o) => (o.surface.api === 'fastify' ? [o.surface.route] : [])))
     // The two wildcard routes are dispatched further: their endpoints are checked below.
     const dispatched = new Set(['GET /api/v1/repositories/*', 'POST /api/v1/repositories/*', 'PUT /api/v1/repositories/*', 'DELETE /api/v1/repositories/*', ...['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'].flatMap((m) => [`${m} /v2`, `${m} /v2/*`])])
@@ -125,6 +126,10 @@ describe('permission matrix: every route x every caller x public/private, inside
 
   it('the ECR API (POST /, SigV4 access keys): every password caller and robot x every operation', async () => {
     report(await runEcrMatrix(w))
+  })
+
+  it('pre-signed ECR layer downloads (GET /ecr-download/*): the URL is the credential', async () => {
+    report(await run(ecrDownloadOperations(w), (c) => c.basic))
   })
 
   it('findings, signatures and settings APIs (/api/v1/repositories/{name}/…)', async () => {

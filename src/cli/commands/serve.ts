@@ -52,6 +52,7 @@ Garbage collection (docs/storage-layout.md):
   --ecr-account-id DIGITS        the 12-digit account id of ECR repository ARNs (docs/ecr.md) [DRYDOCK_ECR_ACCOUNT_ID] (default 000000000000)
   --ecr-region REGION            the region of ECR ARNs, checked in SigV4 scopes [DRYDOCK_ECR_REGION] (default us-east-1)
   --ecr-public-url URL           http(s)://HOST[:PORT] of proxyEndpoint and repositoryUri [DRYDOCK_ECR_PUBLIC_URL] (default: the request's)
+  --ecr-scan-type TYPE           BASIC or ENHANCED findings in DescribeImageScanFindings [DRYDOCK_ECR_SCAN_TYPE] (default BASIC)
 
 Last pull times, for sinceImagePulled lifecycle rules (docs/lifecycle.md):
   --pulls-record true|false      record manifest GETs as pulls [DRYDOCK_PULLS_RECORD] (default true)
@@ -61,6 +62,11 @@ Lifecycle policies (docs/lifecycle.md "Running", "Restore window"):
   --lifecycle-enabled true|false  run every repository's lifecycle policy on a schedule [DRYDOCK_LIFECYCLE_ENABLED] (default true)
   --lifecycle-interval DURATION   how often scheduled runs happen, 0s = never [DRYDOCK_LIFECYCLE_INTERVAL] (default 1h)
   --lifecycle-restore-window DURATION  how long an expired image can be restored before it is deleted [DRYDOCK_LIFECYCLE_RESTORE_WINDOW] (default 7d)
+
+Prometheus metrics at GET /metrics (docs/metrics.md):
+  --metrics-enabled true|false   serve /metrics and count [DRYDOCK_METRICS_ENABLED] (default true)
+  --metrics-auth MODE            off (open; nothing sensitive is exposed), token, admin or token,admin [DRYDOCK_METRICS_AUTH] (default off)
+  --metrics-token-file FILE      the bearer token for 'token' [DRYDOCK_METRICS_TOKEN_FILE]; or the token itself in DRYDOCK_METRICS_TOKEN
 `
 
 export async function run(argv: readonly string[]): Promise<number> {

@@ -32,6 +32,8 @@ export class AuthService {
   readonly #authenticator: Authenticator
   readonly permissions: PermissionSources
   readonly refreshTokens: RefreshTokens
+  /** The brute-force throttle of password logins, shared with the other credential checks (SigV4 access keys). */
+  readonly loginThrottle: LoginThrottle
   #enabled = false
 
   constructor(config: AuthConfig, repos: AuthRepos, clock: Clock) {
@@ -40,10 +42,11 @@ export class AuthService {
     this.#clock = clock
     this.keys = new KeyRing(repos.keys, clock, config.tokenTtlMs)
     this.refreshTokens = new RefreshTokens(repos, clock)
-    this.#authenticator = new Authenticator(repos, clock, new LoginThrottle(clock, {
+    this.loginThrottle = new LoginThrottle(clock, {
       perAccountAndAddress: config.lockoutThreshold,
       accountsPerAddress: config.lockoutAccountsPerAddress,
-    }, repos.loginFailures))
+    }, repos.loginFailures)
+    this.#authenticator = new Authenticator(repos, clock, this.loginThrottle)
     this.permissions = {
       grantsOfUser: (user) => repos.orgs.grantsOfUser(user),
       isPublic: (repo) => repos.publicRepos.isPublic(repo),
@@ -134,6 +137,22 @@ export class AuthService {
     if (!u) return ANONYMOUS
     const lim = claims.lim
     return { kind: 'user', name: u.name, admin: u.admin, ...(lim ? { token: { id: lim.id, actions: lim.actions as TokenAction[], targets: lim.targets } } : {}) }
+  }
+
+  /**
+   * The user or robot named `name` as it is now (grants, admin flag), with no token limits;
+   * anonymous when it no longer exists or (a robot) has expired. For credentials that carry a
+   * name and are checked again each time they are used (pre-signed ECR download URLs).
+   */
+  async principalNamed(name: string): Promise<Principal> {
+    if (name === '') return ANONYMOUS
+    if (name.startsWith('robot$')) {
+      const r = await this.repos.robots.get(name)
+      if (!r || (r.expiresAt && r.expiresAt <= this.#clock.now())) return ANONYMOUS
+      return { kind: 'robot', name: r.name, org: r.org, grants: r.grants }
+    }
+    const u = await this.repos.users.get(name)
+    return u ? { kind: 'user', name: u.name, admin: u.admin } : ANONYMOUS
   }
 
   async audit(e: Omit<AuditEvent, 'at'>): Promise<void> {

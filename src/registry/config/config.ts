@@ -135,6 +135,8 @@ import type { RepositoriesConfig } from '../settings/settings-config.ts'
 import type { EcrConfig } from '../ecr/ecr-config.ts'
 import type { PolicyConfig } from '../policy/store/policy-config.ts'
 import type { AdmissionConfig } from '../admission/admission-config.ts'
+import type { WebhooksConfig } from '../webhooks/webhooks-config.ts'
+import { DEFAULT_METRICS, type MetricsConfig } from '../metrics/metrics-config.ts'
 
 export interface RegistryConfig {
   readonly server: ServerConfig
@@ -161,6 +163,10 @@ export interface RegistryConfig {
   readonly policy?: PolicyConfig
   /** Kubernetes admission webhooks (admission/admission-config.ts); DEFAULT_ADMISSION when absent. */
   readonly admission?: AdmissionConfig
+  /** Event notifications by webhook (docs/events.md); webhooks/webhooks-config.ts DEFAULT_WEBHOOKS when absent. */
+  readonly webhooks?: WebhooksConfig
+  /** GET /metrics and who may read it (metrics/metrics-config.ts); DEFAULT_METRICS (on, open) when absent. */
+  readonly metrics?: MetricsConfig
 }
 
 export const DEFAULT_CONFIG: RegistryConfig = {
@@ -192,6 +198,7 @@ export const DEFAULT_CONFIG: RegistryConfig = {
   gc: DEFAULT_GC,
   pulls: DEFAULT_PULLS,
   lifecycle: DEFAULT_LIFECYCLE,
+  metrics: DEFAULT_METRICS,
 }
 
 /** Splits `HOST:PORT` (IPv6 in brackets). Throws on anything else. */

@@ -15,11 +15,14 @@
  *     "auth": { "lockoutThreshold": 5, "lockoutAccountsPerAddress": 20 },
  *     "gc": { "interval": "24h", "gracePeriod": "24h", "deletionWait": "30s" },
  *     "pulls": { "record": true, "flushInterval": "10s" },
+ *     "metrics": { "enabled": true, "auth": "token,admin", "tokenFile": "/run/secrets/metrics-token" },
  *     "log": { "level": "info" },
  *     "trust": { "namespaces": { "team-a": ["<PEM>", { "file": "team-a.pub" }] } },
  *     "policies": [{ "name": "prod", "scope": "acme", "require": { "signed": true } }],
  *     "policy": { "maxExemption": "24h" },
- *     "admission": { "registryHosts": ["registry.example.com"], "otherRegistries": "deny" } }
+ *     "admission": { "registryHosts": ["registry.example.com"], "otherRegistries": "deny" },
+ *     "webhooks": { "enabled": true, "maxAttempts": 8, "retryBaseDelay": "10s", "timeout": "10s",
+ *                   "allowedDestinations": ["hooks.internal.example", "10.0.0.0/8"] } }
  */
 import { readFileSync } from 'node:fs'
 import { dirname, resolve } from 'node:path'
@@ -31,9 +34,11 @@ import { trustConfig } from '../trust/trust-config.ts'
 import { repositoriesConfig } from '../settings/settings-config.ts'
 import { ecrConfig } from '../ecr/ecr-config.ts'
 import { admissionConfig } from '../admission/admission-config.ts'
+import { webhooksConfig } from '../webhooks/webhooks-config.ts'
 import { policyConfig } from '../policy/store/policy-config.ts'
 import { pullsConfig } from './pulls-config.ts'
 import { lifecycleConfig } from './lifecycle-config.ts'
+import { metricsConfig } from '../metrics/metrics-config.ts'
 
 /** The settings every source can provide, as raw values. */
 interface Settings {
@@ -82,12 +87,17 @@ interface Settings {
   ecrRegion?: unknown
   ecrAuthorizationTokenTtl?: unknown
   ecrMaxClockSkew?: unknown
+  ecrDownloadUrlTtl?: unknown
   ecrPublicUrl?: unknown
+  ecrScanType?: unknown
   pullsRecord?: unknown
   pullsFlushInterval?: unknown
   lifecycleEnabled?: unknown
   lifecycleInterval?: unknown
   lifecycleRestoreWindow?: unknown
+  metricsEnabled?: unknown
+  metricsAuth?: unknown
+  metricsTokenFile?: unknown
   /** Only from the file: `trust.namespaces`, and the directory its key files are relative to. */
   trustNamespaces?: unknown
   trustBaseDir?: unknown
@@ -99,6 +109,8 @@ interface Settings {
   policyMaxExemption?: unknown
   /** Only from the file: the `admission` section (admission/admission-config.ts). */
   admission?: unknown
+  /** Only from the file: the `webhooks` section (webhooks/webhooks-config.ts). */
+  webhooks?: unknown
 }
 type SettingKey = keyof Settings
 
@@ -140,11 +152,15 @@ export const FLAGS: Readonly<Record<string, SettingKey>> = {
   '--ecr-account-id': 'ecrAccountId',
   '--ecr-region': 'ecrRegion',
   '--ecr-public-url': 'ecrPublicUrl',
+  '--ecr-scan-type': 'ecrScanType',
   '--pulls-record': 'pullsRecord',
   '--pulls-flush-interval': 'pullsFlushInterval',
   '--lifecycle-enabled': 'lifecycleEnabled',
   '--lifecycle-interval': 'lifecycleInterval',
   '--lifecycle-restore-window': 'lifecycleRestoreWindow',
+  '--metrics-enabled': 'metricsEnabled',
+  '--metrics-auth': 'metricsAuth',
+  '--metrics-token-file': 'metricsTokenFile',
 }
 
 const ENV: Readonly<Record<string, SettingKey>> = {
@@ -184,11 +200,15 @@ const ENV: Readonly<Record<string, SettingKey>> = {
   DRYDOCK_ECR_ACCOUNT_ID: 'ecrAccountId',
   DRYDOCK_ECR_REGION: 'ecrRegion',
   DRYDOCK_ECR_PUBLIC_URL: 'ecrPublicUrl',
+  DRYDOCK_ECR_SCAN_TYPE: 'ecrScanType',
   DRYDOCK_PULLS_RECORD: 'pullsRecord',
   DRYDOCK_PULLS_FLUSH_INTERVAL: 'pullsFlushInterval',
   DRYDOCK_LIFECYCLE_ENABLED: 'lifecycleEnabled',
   DRYDOCK_LIFECYCLE_INTERVAL: 'lifecycleInterval',
   DRYDOCK_LIFECYCLE_RESTORE_WINDOW: 'lifecycleRestoreWindow',
+  DRYDOCK_METRICS_ENABLED: 'metricsEnabled',
+  DRYDOCK_METRICS_AUTH: 'metricsAuth',
+  DRYDOCK_METRICS_TOKEN_FILE: 'metricsTokenFile',
 }
 
 export interface ParsedArgs {
@@ -292,12 +312,17 @@ function fromFile(path: string): Settings {
     ecrRegion: section('ecr')['region'],
     ecrAuthorizationTokenTtl: section('ecr')['authorizationTokenTtl'],
     ecrMaxClockSkew: section('ecr')['maxClockSkew'],
+    ecrDownloadUrlTtl: section('ecr')['downloadUrlTtl'],
     ecrPublicUrl: section('ecr')['publicUrl'],
+    ecrScanType: section('ecr')['scanType'],
     pullsRecord: section('pulls')['record'],
     pullsFlushInterval: section('pulls')['flushInterval'],
     lifecycleEnabled: section('lifecycle')['enabled'],
     lifecycleInterval: section('lifecycle')['interval'],
     lifecycleRestoreWindow: section('lifecycle')['restoreWindow'],
+    metricsEnabled: section('metrics')['enabled'],
+    metricsAuth: section('metrics')['auth'],
+    metricsTokenFile: section('metrics')['tokenFile'],
     trustNamespaces: section('trust')['namespaces'],
     trustBaseDir: dirname(resolve(path)),
     repositoryDefaults: section('repositories')['defaults'],
@@ -310,6 +335,15 @@ function fromFile(path: string): Settings {
         otherRegistries: section('admission')['otherRegistries'],
         maxImages: section('admission')['maxImages'],
         maxReviewSize: section('admission')['maxReviewSize'],
+      },
+    }),
+    ...(o['webhooks'] === undefined ? {} : {
+      webhooks: {
+        enabled: section('webhooks')['enabled'],
+        maxAttempts: section('webhooks')['maxAttempts'],
+        retryBaseDelay: section('webhooks')['retryBaseDelay'],
+        timeout: section('webhooks')['timeout'],
+        allowedDestinations: section('webhooks')['allowedDestinations'],
       },
     }),
   }
@@ -358,10 +392,11 @@ export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv = pro
     },
     pulls: pullsConfig(s.pullsRecord, s.pullsFlushInterval),
     lifecycle: lifecycleConfig(s.lifecycleEnabled, s.lifecycleInterval, s.lifecycleRestoreWindow),
+    metrics: metricsConfig({ enabled: s.metricsEnabled, auth: s.metricsAuth, tokenFile: s.metricsTokenFile }, env),
     // Absent unless set: the ECR door then uses DEFAULT_ECR (ecr/ecr-config.ts).
-    ...([s.ecrAccountId, s.ecrRegion, s.ecrAuthorizationTokenTtl, s.ecrMaxClockSkew, s.ecrPublicUrl].every((v) => v === undefined)
+    ...([s.ecrAccountId, s.ecrRegion, s.ecrAuthorizationTokenTtl, s.ecrMaxClockSkew, s.ecrDownloadUrlTtl, s.ecrPublicUrl, s.ecrScanType].every((v) => v === undefined)
       ? {}
-      : { ecr: ecrConfig({ accountId: s.ecrAccountId, region: s.ecrRegion, authorizationTokenTtl: s.ecrAuthorizationTokenTtl, maxClockSkew: s.ecrMaxClockSkew, publicUrl: s.ecrPublicUrl }) }),
+      : { ecr: ecrConfig({ accountId: s.ecrAccountId, region: s.ecrRegion, authorizationTokenTtl: s.ecrAuthorizationTokenTtl, maxClockSkew: s.ecrMaxClockSkew, downloadUrlTtl: s.ecrDownloadUrlTtl, publicUrl: s.ecrPublicUrl, scanType: s.ecrScanType }) }),
     ...(s.trustNamespaces === undefined ? {} : { trust: trustConfig(s.trustNamespaces, String(s.trustBaseDir)) }),
     ...(s.repositoryDefaults === undefined && s.repositoryTemplates === undefined
       ? {}
@@ -370,6 +405,7 @@ export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv = pro
       ? {}
       : { policy: policyConfig(s.policies, s.policyMaxExemption) }),
     ...(s.admission === undefined ? {} : { admission: admissionConfig(s.admission as Record<string, unknown>) }),
+    ...(s.webhooks === undefined ? {} : { webhooks: webhooksConfig(s.webhooks as Record<string, unknown>) }),
   }
 }
 

@@ -17,6 +17,8 @@ import type { BlobService } from './blob-service.ts'
 import { digestMismatch, manifestUnknown, nameUnknown, tagImmutable } from './errors.ts'
 import { layerChainOf } from './layer-chain.ts'
 import { checkImageConfig, DEFAULT_MANIFEST_LIMITS, jsonLimits, type ManifestLimits } from './image-config-check.ts'
+import { MAX_EVENT_TAGS, type EventPublisher } from '../events/domain-event.ts'
+import type { PullMetrics } from '../metrics/registry-metrics.ts'
 
 export interface ManifestDeps {
   readonly store: MetadataStore
@@ -35,6 +37,10 @@ export interface ManifestDeps {
   readonly newRepository?: NewRepositoryHook
   /** Where pulls are noted (pull-recorder.ts); pulls are not recorded when absent. */
   readonly pulls?: PullLog
+  /** Told image.pushed / image.deleted (events/domain-event.ts) once the change is stored; none when absent. */
+  readonly events?: EventPublisher
+  /** Counts pulls (docs/metrics.md), whether or not they are recorded. */
+  readonly metrics?: Pick<PullMetrics, 'manifestPulled'>
 }
 
 /** Notes a pull in memory; must not wait or throw (it runs on every manifest GET). */
@@ -87,6 +93,7 @@ export class ManifestService {
    * latest of the index and its children (lifecycle/repository-images.ts).
    */
   recordPull(record: ManifestRecord): void {
+    this.#d.metrics?.manifestPulled()
     this.#d.pulls?.record(record.repo, record.digest)
   }
 
@@ -95,8 +102,8 @@ export class ManifestService {
     return this.#d.blobs.getSmall(record.digest)
   }
 
-  /** Validates and stores a manifest; tags it when `ref` is a tag. */
-  async put(repo: RepositoryName, ref: ManifestReference, bytes: Uint8Array, contentType?: string): Promise<PutResult> {
+  /** Validates and stores a manifest; tags it when `ref` is a tag. `actor`: who pushed (for the event). */
+  async put(repo: RepositoryName, ref: ManifestReference, bytes: Uint8Array, contentType?: string, actor?: string): Promise<PutResult> {
     const alg = ref.kind === 'digest' ? digestAlgorithm(ref.digest) : 'sha256'
     const digest = digestOf(bytes, alg)
     if (ref.kind === 'digest' && ref.digest !== digest) throw digestMismatch(ref.digest, digest)
@@ -150,16 +157,46 @@ export class ManifestService {
       if (ref.kind === 'tag') await tx.tags.put(repo, ref.tag, digest, now)
     })
     await this.#d.onPushed?.(repo, digest)
+    await this.#d.events?.publish({
+      type: 'image.pushed', repository: repo, digest, ...(ref.kind === 'tag' ? { tags: [ref.tag] } : {}), ...(actor === undefined ? {} : { actor }),
+      data: { mediaType: m.mediaType },
+    })
     return { digest, ...(m.subject ? { subject: m.subject.digest } : {}) }
   }
 
-  /** By digest: deletes the manifest and its tags. By tag: removes only the tag. */
-  async delete(repo: RepositoryName, ref: ManifestReference): Promise<void> {
+  /** By digest: deletes the manifest and its tags. By tag: removes only the tag. `actor`: who (for the event). */
+  async delete(repo: RepositoryName, ref: ManifestReference, actor?: string): Promise<void> {
+    // What the event names, read before it is gone (only when someone listens).
+    const events = this.#d.events
+    const digest = ref.kind === 'digest' ? ref.digest : events && (await this.#d.store.tags.resolve(repo, ref.tag))
+    const tags = ref.kind === 'tag' ? [ref.tag] : events ? await this.#d.store.tags.ofDigest(repo, ref.digest, MAX_EVENT_TAGS) : []
     const done = ref.kind === 'digest'
       ? await this.#d.store.transaction((tx) => tx.manifests.delete(repo, ref.digest))
       : await this.#d.store.tags.delete(repo, ref.tag)
-    if (done) return
+    if (done) {
+      await events?.publish({
+        type: 'image.deleted', repository: repo, ...(digest ? { digest } : {}), ...(tags.length > 0 ? { tags } : {}), ...(actor === undefined ? {} : { actor }),
+        data: { untagged: ref.kind === 'tag' },
+      })
+      return
+    }
     if (!(await this.#d.store.repositories.exists(repo))) throw nameUnknown(repo)
     throw manifestUnknown(referenceText(ref))
+  }
+
+  /**
+   * Removes `tag`, and the manifest it pointed at when that was the manifest's last tag (ECR's
+   * BatchDeleteImage by tag: "when you remove the last tag from an image, the image is deleted").
+   * One transaction, so a tag put meanwhile cannot lose its manifest. Undefined when the tag was not there.
+   */
+  async untagImage(repo: RepositoryName, tag: Tag): Promise<{ readonly digest: Digest; readonly imageDeleted: boolean } | undefined> {
+    const removed = await this.#d.store.transaction(async (tx) => {
+      const digest = await tx.tags.resolve(repo, tag)
+      if (digest === undefined || !(await tx.tags.delete(repo, tag))) return undefined
+      const last = (await tx.tags.ofDigest(repo, digest, 1)).length === 0
+      return { digest, imageDeleted: last && (await tx.manifests.delete(repo, digest)) }
+    })
+    if (removed) await this.#d.events?.publish({ type: 'image.deleted', repository: repo, digest: removed.digest, tags: [tag], data: { untagged: !removed.imageDeleted } })
+    return removed
   }
 }

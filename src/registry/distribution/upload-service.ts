@@ -34,6 +34,7 @@ import type { BlobService } from './blob-service.ts'
 import { abortable, exactLength, tap, withProgress } from './chunk-streams.ts'
 import { chunkLengthMismatch, digestMismatch, rangeMismatch, uploadCancelled, uploadUnknown } from './errors.ts'
 import { UploadLocks, type LockKind } from './upload-locks.ts'
+import type { UploadMetrics } from '../metrics/registry-metrics.ts'
 import { blobTooLarge, capBlobSize, checkFreeSpace, checkOpenUploads, NO_UPLOAD_LIMITS, type UploadLimits } from './upload-limits.ts'
 
 export interface UploadSession {
@@ -56,6 +57,8 @@ export interface UploadDeps {
   readonly idleTimeoutMs?: number
   /** Size, session and free-space limits; none when absent. */
   readonly limits?: UploadLimits
+  /** Told the bytes written and the uploads committed (docs/metrics.md); nothing when absent. */
+  readonly metrics?: UploadMetrics
 }
 
 /** Per-request options of append and commit. */
@@ -204,6 +207,7 @@ export class UploadService {
       })
       await this.#removeDir(id)
       this.#hashes.delete(id)
+      this.#d.metrics?.uploadCompleted()
       return size
     })
   }
@@ -362,6 +366,7 @@ export class UploadService {
       throw err
     } finally {
       if (hash && hash.size !== w.size) this.#hashes.delete(u.id)
+      this.#d.metrics?.uploadBytes(w.size - before)
       await touch()
     }
   }

@@ -14,4 +14,7 @@ test('ecr settings from flags, env and checked values', () => {
   assert.throws(() => ecrConfig({ publicUrl: 'ftp://x' }), /public url/)
   assert.throws(() => ecrConfig({ publicUrl: 'https://x/path' }), /without a path/)
   assert.throws(() => ecrConfig({ maxClockSkew: '2h' }), /skew/)
+  assert.equal(loadConfig(['--ecr-scan-type', 'enhanced'], {}).ecr?.scanType, 'ENHANCED')
+  assert.equal(loadConfig([], { DRYDOCK_ECR_SCAN_TYPE: 'BASIC' }).ecr?.scanType, 'BASIC')
+  assert.throws(() => ecrConfig({ scanType: 'DEEP' }), /BASIC or ENHANCED/)
 })

@@ -17,11 +17,14 @@ const STATUS: Readonly<Record<string, number>> = {
 export class EcrError extends Error {
   readonly type: string
   readonly status: number
+  /** Members the model gives this exception besides `message` (InvalidLayerPartException's lastValidByteReceived). */
+  readonly members: Readonly<Record<string, unknown>>
 
-  constructor(type: string, message: string, status?: number) {
+  constructor(type: string, message: string, status?: number, members: Readonly<Record<string, unknown>> = {}) {
     super(message)
     this.type = type
     this.status = status ?? STATUS[type] ?? 400
+    this.members = members
     this.name = 'EcrError'
   }
 }

@@ -13,6 +13,9 @@ import { EcrError } from './ecr-error.ts'
 export type Shape =
   | { readonly type: 'string'; readonly min?: number; readonly max?: number; readonly pattern?: string; readonly enum?: readonly string[] }
   | { readonly type: 'integer'; readonly min?: number; readonly max?: number }
+  | { readonly type: 'long'; readonly min?: number; readonly max?: number }
+  /** Bytes, base64 in JSON; min/max count the decoded bytes. */
+  | { readonly type: 'blob'; readonly min?: number; readonly max?: number }
   | { readonly type: 'boolean' }
   | { readonly type: 'list'; readonly member: Shape; readonly min?: number; readonly max?: number }
   | StructureShape
@@ -28,6 +31,9 @@ const show = (v: unknown): string => (typeof v === 'string' ? `'${v.slice(0, 256
 function violation(path: string, value: unknown, constraint: string): EcrError {
   return new EcrError('InvalidParameterException', `1 validation error detected: Value ${show(value)} at '${path}' failed to satisfy constraint: ${constraint}`)
 }
+
+/** Standard base64 with padding, as the AWS JSON protocol sends blobs (one linear regex pass). */
+const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/
 
 const patterns = new Map<string, RegExp>()
 function fullMatch(pattern: string, value: string): boolean {
@@ -54,10 +60,17 @@ function checkValue(shape: Shape, value: unknown, path: string): void {
       if (shape.pattern !== undefined && !fullMatch(shape.pattern, value)) throw violation(path, value, `Member must satisfy regular expression pattern: ${shape.pattern}`)
       return
     case 'integer':
+    case 'long':
       if (typeof value !== 'number' || !Number.isSafeInteger(value)) throw violation(path, value, 'Member must be an integer')
       if (shape.min !== undefined && value < shape.min) throw violation(path, value, `Member must have value greater than or equal to ${shape.min}`)
       if (shape.max !== undefined && value > shape.max) throw violation(path, value, `Member must have value less than or equal to ${shape.max}`)
       return
+    case 'blob': {
+      if (typeof value !== 'string' || value.length % 4 !== 0 || !BASE64.test(value)) throw violation(path, typeof value === 'string' ? '(not base64)' : value, 'Member must be base64-encoded bytes')
+      const padding = value.endsWith('==') ? 2 : value.endsWith('=') ? 1 : 0
+      checkLength(path, `(${value.length} base64 characters)`, (value.length / 4) * 3 - padding, shape)
+      return
+    }
     case 'boolean':
       if (typeof value !== 'boolean') throw violation(path, value, 'Member must be a boolean')
       return

@@ -23,6 +23,7 @@ import { RegistryError } from '../../oci/errors.ts'
 import { parseManifest } from '../../oci/manifest.ts'
 import type { JsonLimits } from '../../oci/strict-json.ts'
 import type { MetadataStore } from '../metadata/store.ts'
+import type { GcMetrics } from '../metrics/registry-metrics.ts'
 import { uuidGenerator, type Clock, type IdGenerator } from '../ports.ts'
 import { isPathNotFound, type StorageDriver } from '../storage/driver.ts'
 import { blobDataPath, blobDirPath } from '../storage/paths.ts'
@@ -45,6 +46,8 @@ export interface GcDeps {
   /** Purges expired upload sessions (UploadService.purgeExpired); resolves to how many. */
   readonly purgeUploads?: () => Promise<number>
   readonly log?: GcLog
+  /** Counts runs and what they deleted (docs/metrics.md); nothing when absent. */
+  readonly metrics?: GcMetrics
   /** Test seams: called after marking, and after claiming a blob before its bytes are deleted. */
   readonly hooks?: {
     readonly afterMark?: () => Promise<void>
@@ -121,9 +124,11 @@ export class GcService {
       }
       const { blobs: _listed, ...logged } = report
       this.#d.log?.info(logged, dryRun ? 'garbage collection dry run' : 'garbage collection finished')
+      this.#d.metrics?.gcRun(dryRun ? 'dry_run' : 'completed', { blobs: report.deletedBlobs, bytes: report.freedBytes })
       return report
     } catch (err) {
       this.#d.log?.error({ err, runId }, 'garbage collection failed')
+      this.#d.metrics?.gcRun('failed', { blobs: 0, bytes: 0 })
       throw err
     } finally {
       await this.#d.store.gc.releaseLease(LEASE, runId).catch(() => undefined)

@@ -16,6 +16,7 @@ import type { TagPolicy } from '../distribution/manifest-service.ts'
 import type { ExpiredManifestRecord } from '../metadata/lifecycle-store.ts'
 import type { MetadataStore } from '../metadata/store.ts'
 import type { Clock } from '../ports.ts'
+import type { LifecycleMetrics } from '../metrics/registry-metrics.ts'
 import { auditLifecycle, type LifecycleLog } from './lifecycle-expiry.ts'
 
 /** Expired manifests read per store query. */
@@ -27,6 +28,8 @@ export interface ExpiredImagesDeps {
   readonly restoreWindowMs: number
   readonly tagPolicy: TagPolicy
   readonly log?: LifecycleLog
+  /** Counts restores (docs/metrics.md); nothing when absent. */
+  readonly metrics?: Pick<LifecycleMetrics, 'imageRestored'>
 }
 
 export interface ExpiredImageView {
@@ -127,6 +130,7 @@ export class ExpiredImages {
       detail: { digest, tags: result.tags, refusedTags: result.refusedTags, force: opts.force },
     })
     this.#d.log?.info({ repository: repo, digest, manifests: result.restored.length, tags: result.tags.length, refusedTags: result.refusedTags.length }, 'expired image restored')
+    this.#d.metrics?.imageRestored()
     return result
   }
 

@@ -13,8 +13,10 @@
  */
 import type { Digest } from '../../oci/digest.ts'
 import type { RepositoryName, Tag } from '../../oci/reference.ts'
+import { MAX_EVENT_TAGS, type EventPublisher } from '../events/domain-event.ts'
 import type { AuditEvent } from '../metadata/auth-store.ts'
 import type { MetadataStore } from '../metadata/store.ts'
+import type { LifecycleMetrics } from '../metrics/registry-metrics.ts'
 import type { Clock } from '../ports.ts'
 import type { ExpiredImage, LifecycleImage } from './lifecycle-image.ts'
 import type { LifecyclePreviewService } from './lifecycle-preview.ts'
@@ -34,8 +36,12 @@ export interface LifecycleExpiryDeps {
   /** How long an expired image may be restored (config `lifecycle.restoreWindow`). */
   readonly restoreWindowMs: number
   readonly log?: LifecycleLog
+  /** Counts expired images (docs/metrics.md); nothing when absent. */
+  readonly metrics?: Pick<LifecycleMetrics, 'imagesExpired'>
   /** Test seam: called after the evaluation, before anything is written (a push may race here). */
   readonly hooks?: { readonly afterEvaluate?: () => Promise<void> }
+  /** Told image.expired for each image expired (events/domain-event.ts); none when absent. */
+  readonly events?: EventPublisher
 }
 
 export interface LifecycleRunReport {
@@ -69,9 +75,15 @@ export class LifecycleExpiry {
     this.#d = deps
   }
 
+  /** When a run last evaluated `repo`'s policy (ECR's lastEvaluatedAt); undefined when none has. */
+  lastEvaluation(repo: RepositoryName): Promise<Date | undefined> {
+    return this.#d.store.lifecycle.lastEvaluation(repo)
+  }
+
   /** Runs the repository's effective policy now. Throws NAME_UNKNOWN, or 404 when no policy applies. */
   async run(repo: RepositoryName, actor: string): Promise<LifecycleRunReport> {
     const { preview, images } = await this.#d.preview.evaluate(repo)
+    await this.#d.store.lifecycle.recordEvaluation(repo, preview.evaluatedAt)
     await this.#d.hooks?.afterEvaluate?.()
     const expired: ExpiredImage[] = []
     const skipped: { digest: string; reason: string }[] = []
@@ -86,10 +98,15 @@ export class LifecycleExpiry {
         at: this.#d.clock.now(), actor, action: 'lifecycle.expire', repository: repo,
         detail: { digest: image.digest, tags: image.tags, rulePriority: image.rulePriority, carried: image.carried.map((c) => c.digest) },
       })
+      await this.#d.events?.publish({
+        type: 'image.expired', repository: repo, digest: image.digest, actor, ...(image.tags.length > 0 ? { tags: image.tags.slice(0, MAX_EVENT_TAGS) } : {}),
+        data: { rulePriority: image.rulePriority, carried: image.carried.length, restoreUntil: new Date(this.#d.clock.now().getTime() + this.#d.restoreWindowMs).toISOString() },
+      })
     }
     const carried = expired.reduce((n, e) => n + e.carried.length, 0)
     const kept = preview.kept.length + preview.expired.length - expired.length
     this.#d.log?.info({ repository: repo, expired: expired.length, carried, skipped: skipped.length, kept }, 'lifecycle policy applied')
+    this.#d.metrics?.imagesExpired(expired.length)
     const restoreUntil = new Date(this.#d.clock.now().getTime() + this.#d.restoreWindowMs)
     return { repositoryName: repo, evaluatedAt: preview.evaluatedAt, expired, skipped, kept, restoreUntil }
   }

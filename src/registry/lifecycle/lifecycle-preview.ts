@@ -32,6 +32,11 @@ export class LifecyclePreviewService {
     this.#d = deps
   }
 
+  /** The repository's effective policy text (its own, else its namespace's default); NAME_UNKNOWN for an unknown repository. */
+  async effectivePolicy(repo: RepositoryName): Promise<string | undefined> {
+    return (await this.#d.settings.view(repo)).effective.lifecyclePolicy
+  }
+
   /** Throws NAME_UNKNOWN for an unknown repository, 404 when no policy applies to it. */
   async preview(repo: RepositoryName): Promise<RepositoryLifecyclePreview> {
     return (await this.evaluate(repo)).preview
@@ -43,6 +48,20 @@ export class LifecyclePreviewService {
     if (policyText === undefined) {
       throw new RegistryError('UNSUPPORTED', `no lifecycle policy applies to repository ${repo}`, { status: 404, detail: { name: repo } })
     }
+    return this.#evaluate(repo, policyText)
+  }
+
+  /**
+   * The preview of `policyText`, whatever policy the repository has (ECR's
+   * StartLifecyclePolicyPreview with a policy not saved yet). Throws NAME_UNKNOWN for an unknown
+   * repository and LifecyclePolicyError for a text the parser refuses.
+   */
+  async previewOf(repo: RepositoryName, policyText: string): Promise<RepositoryLifecyclePreview> {
+    await this.#d.settings.view(repo)
+    return (await this.#evaluate(repo, policyText)).preview
+  }
+
+  async #evaluate(repo: RepositoryName, policyText: string): Promise<{ readonly preview: RepositoryLifecyclePreview; readonly images: ReadonlyMap<string, LifecycleImage> }> {
     const policy = parseLifecyclePolicy(policyText)
     const images = await repositoryImages(this.#d.images, repo)
     const preview = { repositoryName: repo, policyText, ...evaluateLifecycle(policy, images, this.#d.clock.now()) }

@@ -9,12 +9,14 @@ import { DEFAULT_LIFECYCLE, type RegistryConfig } from '../config/config.ts'
 import type { ManifestService } from '../distribution/manifest-service.ts'
 import { registerLifecycleApi } from '../http/api/lifecycle-api.ts'
 import type { MetadataStore } from '../metadata/store.ts'
+import type { LifecycleMetrics } from '../metrics/registry-metrics.ts'
 import type { Clock } from '../ports.ts'
 import type { RepositorySettingsService } from '../settings/settings-service.ts'
 import { ExpiredImages } from './expired-images.ts'
 import { LifecycleExpiry, type LifecycleExpiryDeps, type LifecycleLog } from './lifecycle-expiry.ts'
 import { LifecyclePreviewService } from './lifecycle-preview.ts'
 import { runLifecyclePass, scheduleLifecycle } from './lifecycle-scheduler.ts'
+import { LifecyclePreviewRuns } from './preview-runs.ts'
 
 export interface LifecycleWiring {
   readonly store: MetadataStore
@@ -23,12 +25,18 @@ export interface LifecycleWiring {
   readonly manifests: ManifestService
   readonly log?: LifecycleLog
   readonly hooks?: LifecycleExpiryDeps['hooks']
+  /** Where image.expired is published (events/domain-event.ts). */
+  readonly events?: LifecycleExpiryDeps['events']
+  /** Counts expired and restored images (docs/metrics.md). */
+  readonly metrics?: LifecycleMetrics
 }
 
 export interface LifecycleServices {
   readonly preview: LifecyclePreviewService
   readonly expiry: LifecycleExpiry
   readonly expired: ExpiredImages
+  /** Previews started, then read (ECR's asynchronous preview), kept in the store. */
+  readonly previewRuns: LifecyclePreviewRuns
 }
 
 export function lifecycleServices(config: RegistryConfig, w: LifecycleWiring): LifecycleServices {
@@ -37,11 +45,12 @@ export function lifecycleServices(config: RegistryConfig, w: LifecycleWiring): L
     settings: w.settings, clock: w.clock,
     images: { store: w.store, content: (record) => w.manifests.content(record), jsonLimits: { maxDepth: config.limits.maxJsonDepth, maxValues: config.limits.maxJsonValues } },
   })
-  const log = w.log === undefined ? {} : { log: w.log }
+  const observers = { ...(w.log === undefined ? {} : { log: w.log }), ...(w.metrics === undefined ? {} : { metrics: w.metrics }) }
   return {
     preview,
-    expiry: new LifecycleExpiry({ store: w.store, preview, clock: w.clock, restoreWindowMs, ...log, ...(w.hooks === undefined ? {} : { hooks: w.hooks }) }),
-    expired: new ExpiredImages({ store: w.store, clock: w.clock, restoreWindowMs, tagPolicy: w.settings, ...log }),
+    expiry: new LifecycleExpiry({ store: w.store, preview, clock: w.clock, restoreWindowMs, ...observers, ...(w.hooks === undefined ? {} : { hooks: w.hooks }), ...(w.events === undefined ? {} : { events: w.events }) }),
+    previewRuns: new LifecyclePreviewRuns({ store: w.store, preview, clock: w.clock }),
+    expired: new ExpiredImages({ store: w.store, clock: w.clock, restoreWindowMs, tagPolicy: w.settings, ...observers }),
   }
 }
 

@@ -42,4 +42,8 @@ export interface LifecycleRepo {
   expiredBefore(before: Date, limit: number, repo?: RepositoryName): Promise<readonly ExpiredManifestRecord[]>
   /** Forgets the mark (the manifest becomes visible again); false when there was none. */
   forget(repo: RepositoryName, digest: Digest): Promise<boolean>
+  /** A run evaluated `repo`'s policy at `at` (ECR's lastEvaluatedAt); the stored time only moves forward. */
+  recordEvaluation(repo: RepositoryName, at: Date): Promise<void>
+  /** When a run last evaluated `repo`'s policy; undefined when none has. */
+  lastEvaluation(repo: RepositoryName): Promise<Date | undefined>
 }

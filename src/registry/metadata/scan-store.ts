@@ -12,6 +12,7 @@
  */
 import type { Digest } from '../../oci/digest.ts'
 import type { RepositoryName } from '../../oci/reference.ts'
+import type { SeverityCounts } from '../../scanner/report/severity-scale.ts'
 
 /** The statuses ECR reports in imageScanStatus.status. */
 export type ScanStatus = 'PENDING' | 'IN_PROGRESS' | 'COMPLETE' | 'FAILED' | 'UNSUPPORTED_IMAGE'
@@ -56,6 +57,13 @@ export interface ScanRepo {
   manifestsOf(repo: RepositoryName, limit: number): Promise<readonly Digest[]>
   /** Earliest notBefore / lease expiry among waiting jobs, so an idle worker knows when to look again. */
   nextDue(): Promise<Date | undefined>
+  /** Jobs waiting (PENDING) and running (IN_PROGRESS): the queue's depth (metrics). */
+  queueDepth(): Promise<{ readonly pending: number; readonly inProgress: number }>
+  /**
+   * Findings of every stored result by severity: each result's per-image `report.counts`
+   * (scanning/scan-result.ts), summed in one query (metrics). Unknown severities are not counted.
+   */
+  findingsBySeverity(): Promise<SeverityCounts>
 }
 
 export interface ScanOutcome {

@@ -15,10 +15,12 @@ import type { ResourceTagRepo } from './resource-tag-store.ts'
 import type { AuthRepos } from './auth-store.ts'
 import type { GcRepo } from './gc-store.ts'
 import type { LifecycleRepo } from './lifecycle-store.ts'
+import type { LifecyclePreviewRepo } from './lifecycle-preview-store.ts'
 import type { PullRepo } from './pull-store.ts'
 import type { ScanRepo } from './scan-store.ts'
 import type { RepositorySettingsRepo } from './settings-store.ts'
 import type { PolicyRepo } from './policy-store.ts'
+import type { WebhookRepo } from './webhook-store.ts'
 
 /** OCI `n`/`last` pagination: up to `n` entries strictly after `last`, in lexical (byte) order. */
 export interface Page<T extends string> {
@@ -155,6 +157,10 @@ export interface MetadataStore {
   readonly pulls: PullRepo
   /** Manifests expired by a lifecycle run, restorable until the window ends (lifecycle-store.ts). */
   readonly lifecycle: LifecycleRepo
+  /** ECR's asynchronous lifecycle previews, the last one per repository (lifecycle-preview-store.ts). */
+  readonly lifecyclePreviews: LifecyclePreviewRepo
+  /** Webhook subscriptions per namespace and their delivery queue (webhook-store.ts, issue #16). */
+  readonly webhooks: WebhookRepo
   /**
    * Runs `fn` atomically: all its writes commit together or not at all. `fn` must use only the
    * `tx` store it receives. Transactions are serialized.

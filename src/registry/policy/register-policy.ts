@@ -18,7 +18,9 @@ import { clientAddress } from '../http/auth/credentials.ts'
 import type { PullGate } from '../http/oci/oci-context.ts'
 import { repositoryApi } from '../http/repository-api.ts'
 import { requestPrincipalObject } from '../http/request-principal.ts'
+import type { EventPublisher } from '../events/domain-event.ts'
 import type { MetadataStore } from '../metadata/store.ts'
+import type { GateMetrics } from '../metrics/registry-metrics.ts'
 import type { Clock } from '../ports.ts'
 import type { ScanService } from '../scanning/scan-service.ts'
 import type { TrustService } from '../trust/trust-service.ts'
@@ -43,6 +45,10 @@ export interface PolicyDeps {
   readonly trust: TrustService
   /** Scan on push, when configured: a finished scan drops the cached verdicts of its repository. */
   readonly scanning?: ScanService | undefined
+  /** Counts the gate's decisions (docs/metrics.md). */
+  readonly metrics?: GateMetrics
+  /** Where the gate publishes policy.violation (events/domain-event.ts). */
+  readonly events?: EventPublisher
 }
 
 /** Cosign's tag forms of a signature, attestation or SBOM for a digest (`sha256-<hex>.sig`). */
@@ -53,6 +59,8 @@ export function registerPolicy(app: FastifyInstance, _config: RegistryConfig, de
   const gate = new DeployGate({
     source: deps.source, facts, audit: deps.store.auth.audit, clock: deps.clock,
     log: { error: (o, m) => app.log.error(o, m) },
+    ...(deps.metrics ? { metrics: deps.metrics } : {}),
+    ...(deps.events ? { events: deps.events } : {}),
   })
   app.decorate('drydockPolicy', gate)
   deps.scanning?.onScanFinished((repo) => gate.invalidateRepository(repo))

@@ -26,6 +26,7 @@ import { NO_ADVISORY_DB, ScanService } from './scan-service.ts'
 import { visibleTo } from './registry-base-images.ts'
 import type { ScanWorkerLog } from './scan-worker.ts'
 import { UploadAnalyses } from './upload-analyses.ts'
+import type { ScanMetrics } from '../metrics/registry-metrics.ts'
 
 export type ManifestPushedFn = (repo: RepositoryName, digest: Digest) => Promise<void>
 
@@ -57,6 +58,8 @@ export interface ScanningDeps {
   readonly auth: AuthService | undefined
   /** Layer analyses made during uploads (uploadAnalyses), awaited and shared by the scans. */
   readonly uploads?: UploadAnalyses
+  /** Counts scan outcomes (docs/metrics.md). */
+  readonly metrics?: ScanMetrics
 }
 
 /**
@@ -99,6 +102,7 @@ export function registerScanning(app: FastifyInstance, config: RegistryConfig, d
     baseImages: { store: deps.store, visible: visibleTo(access), maxCandidates: config.scanning.maxBaseCandidates },
     content: registryContent(deps.services), toolVersion: SCANNER_VERSION, scanOnPush: (repo) => deps.services.settings.scanOnPush(repo),
     cache: deps.uploads?.cache ?? scanCache(config), ...(deps.uploads ? { uploads: deps.uploads } : {}),
+    ...(deps.metrics ? { metrics: deps.metrics } : {}),
     log: { info: (o, m) => app.log.info(o, m), error: (o, m) => app.log.error(o, m) },
   })
   deps.observer.bind((repo, digest) => scanning.onManifestPushed(repo, digest))

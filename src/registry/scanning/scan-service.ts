@@ -5,6 +5,7 @@
  * opened on first use; without one configured, scans still store secrets and misconfigurations
  * and mark the vulnerability part unavailable, with the reason (run-scan.ts).
  */
+import { stat } from 'node:fs/promises'
 import { resolve } from 'node:path'
 import type { Digest } from '../../oci/digest.ts'
 import type { RepositoryName } from '../../oci/reference.ts'
@@ -14,10 +15,11 @@ import type { AdvisoryProvider } from '../../scanner/vuln/db/advisory-provider.t
 import type { ScanRecord } from '../metadata/scan-store.ts'
 import type { MetadataStore } from '../metadata/store.ts'
 import type { Clock } from '../ports.ts'
-import { preloadScanModules, runScan, type ScanRun } from './run-scan.ts'
+import { preloadScanModules, runScan, unsupportedReason, type ScanRun } from './run-scan.ts'
 import { resolveScanOnPush, type ScanningConfig } from './scanning-config.ts'
 import { ScanWorker, type ScanWorkerLog } from './scan-worker.ts'
 import type { UploadAnalyses } from './upload-analyses.ts'
+import type { ScanMetrics } from '../metrics/registry-metrics.ts'
 import { registryBaseImages, type BaseImageLookup } from './registry-base-images.ts'
 
 export interface ScanServiceDeps {
@@ -36,10 +38,23 @@ export interface ScanServiceDeps {
   readonly baseImages?: BaseImageLookup
   /** Does `repo` scan on push? Its repository settings, else the config's rules (resolveScanOnPush when absent). */
   readonly scanOnPush?: (repo: RepositoryName) => Promise<boolean>
+  /** Counts scan outcomes (docs/metrics.md); nothing when absent. */
+  readonly metrics?: ScanMetrics
 }
 
 /** Why a scan has no vulnerability part when scanning.advisoryDb is unset (stored with the result). */
 export const NO_ADVISORY_DB = 'no advisory database configured (scanning.advisoryDb / --advisory-db)'
+
+/**
+ * Why a scan asked for on request (ECR's StartImageScan) is not queued: the manifest is not an
+ * image (`unsupported`), a scan of it is already waiting or running (`busy`), or it was scanned
+ * by this scanner version after the advisory DB last changed, so a new scan could only give the
+ * same answer (`unchanged`).
+ */
+export interface ScanRefusal {
+  readonly kind: 'unsupported' | 'busy' | 'unchanged'
+  readonly reason: string
+}
 
 /** Most manifests one repository rescan queues. */
 const MAX_RESCAN = 10_000
@@ -54,6 +69,7 @@ export class ScanService {
     this.#d = deps
     this.#worker = new ScanWorker({
       store: deps.store, config: deps.config, clock: deps.clock, log: deps.log, scan: (r, d, s) => this.#scan(r, d, s),
+      ...(deps.metrics ? { metrics: deps.metrics } : {}),
       onFinished: (repo, digest) => {
         for (const l of this.#finished) l(repo, digest)
       },
@@ -100,6 +116,37 @@ export class ScanService {
   async request(repo: RepositoryName, digest: Digest): Promise<void> {
     await this.#d.store.scans.enqueue(repo, digest, this.#d.clock.now())
     this.#worker.wake()
+  }
+
+  /**
+   * Queues a scan unless it would be refused (ScanRefusal): the rule of ECR's StartImageScan,
+   * whose quota stops re-scans that cannot tell anything new. A scan that FAILED may always be
+   * asked again; `request` (the findings API's rescan) queues without these checks.
+   */
+  async requestIfUseful(repo: RepositoryName, digest: Digest): Promise<ScanRefusal | undefined> {
+    const manifest = await this.#d.content.getManifest(repo, digest)
+    const unsupported = manifest === undefined ? undefined : unsupportedReason(manifest.bytes, manifest.mediaType)
+    if (unsupported !== undefined) return { kind: 'unsupported', reason: unsupported }
+    const current = await this.status(repo, digest)
+    if (current?.status === 'PENDING' || current?.status === 'IN_PROGRESS') return { kind: 'busy', reason: `a scan of ${digest} is already ${current.status === 'PENDING' ? 'queued' : 'running'}` }
+    if (current?.status === 'COMPLETE' && current.completedAt !== undefined && current.scannerVersion === this.#d.toolVersion
+      && !(await this.#advisoriesChangedSince(current.completedAt))) {
+      return { kind: 'unchanged', reason: `${digest} was scanned at ${current.completedAt.toISOString()} and neither the scanner nor the advisory database changed since` }
+    }
+    await this.request(repo, digest)
+    return undefined
+  }
+
+  /** Was the advisory DB file replaced or written after `at` (or configured, where it was not)? */
+  async #advisoriesChangedSince(at: Date): Promise<boolean> {
+    const file = this.#d.config.advisoryDb
+    if (file === undefined) return false
+    try {
+      return (await stat(resolve(file))).mtime > at
+    } catch {
+      // A DB that cannot be read now: let the scan run and report why.
+      return true
+    }
   }
 
   /** Re-queues every manifest of the repository; returns how many. */

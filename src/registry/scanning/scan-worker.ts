@@ -13,6 +13,7 @@ import type { MetadataStore } from '../metadata/store.ts'
 import type { Clock } from '../ports.ts'
 import type { ScanningConfig } from './scanning-config.ts'
 import type { ScanRun } from './run-scan.ts'
+import type { ScanMetrics } from '../metrics/registry-metrics.ts'
 
 /** Scans one manifest; rejects on a transient failure (the worker retries it). */
 export type ScanFn = (repo: string, digest: string, signal: AbortSignal) => Promise<ScanRun>
@@ -30,6 +31,8 @@ export interface ScanWorkerDeps {
   readonly log: ScanWorkerLog
   /** Told once a job's outcome is stored (the deploy gate drops its cached verdicts). */
   readonly onFinished?: (repo: RepositoryName, digest: Digest) => void
+  /** Counts stored outcomes and their durations (docs/metrics.md); nothing when absent. */
+  readonly metrics?: ScanMetrics
 }
 
 /** Longest idle sleep: a job queued by another process sharing the store is seen within this. */
@@ -114,6 +117,8 @@ export class ScanWorker {
       )
     }, renewMs)
     heartbeat.unref()
+    const began = performance.now()
+    const seconds = (): number => (performance.now() - began) / 1000
     let run: ScanRun
     try {
       run = await this.#d.scan(job.repo, job.digest, ctl.signal)
@@ -125,7 +130,7 @@ export class ScanWorker {
         return
       }
       if (job.attempts >= config.maxAttempts) {
-        await this.#finish(job, { status: 'FAILED', description: `gave up after ${job.attempts} attempts: ${reason}` })
+        await this.#finish(job, { status: 'FAILED', description: `gave up after ${job.attempts} attempts: ${reason}` }, seconds())
         return
       }
       const backoff = config.retryBaseMs * 2 ** (job.attempts - 1)
@@ -134,15 +139,16 @@ export class ScanWorker {
       return
     }
     clearInterval(heartbeat)
-    await this.#finish(job, run)
+    await this.#finish(job, run, seconds())
   }
 
-  async #finish(job: ScanRecord, run: ScanRun): Promise<void> {
+  async #finish(job: ScanRecord, run: ScanRun, seconds: number): Promise<void> {
     const at = this.#d.clock.now()
     const held = await this.#d.store.scans.finish(job.repo, job.digest, this.#owner, run.status === 'COMPLETE'
       ? { status: 'COMPLETE', at, scannerVersion: run.result.scannerVersion, advisoryVersion: run.result.advisoryVersion, result: JSON.stringify(run.result), ...(run.description ? { description: run.description } : {}) }
       : { status: run.status, at, description: run.description })
     if (!held) return
+    this.#d.metrics?.scanFinished(run.status === 'COMPLETE' ? 'complete' : run.status === 'FAILED' ? 'failed' : 'unsupported', seconds)
     this.#d.onFinished?.(job.repo, job.digest)
     const description = run.description
     this.#d.log.info({ repo: job.repo, digest: job.digest, status: run.status, ...(description ? { reason: description } : {}) }, 'scan finished')

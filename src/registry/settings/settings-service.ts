@@ -97,6 +97,44 @@ export class RepositorySettingsService {
   }
 
   /**
+   * Changes some of an existing repository's own settings and keeps the others (ECR's
+   * PutImageTagMutability and PutImageScanningConfiguration each set one thing); a mutability
+   * set here comes with its own exclusion filters (none unless given). NAME_UNKNOWN when the
+   * repository does not exist: unlike `put`, a change never creates one.
+   */
+  async update(repo: RepositoryName, change: RepositorySettings): Promise<SettingsView> {
+    const now = this.#d.clock.now()
+    await this.#d.store.transaction(async (tx) => {
+      const current = await tx.repositorySettings.get(repo)
+      if (!current && !(await tx.repositories.exists(repo))) {
+        throw new RegistryError('NAME_UNKNOWN', `repository ${repo} does not exist`, { detail: { name: repo } })
+      }
+      const { imageTagMutabilityExclusionFilters: _filters, ...rest } = storedPart(current)
+      const kept = change.imageTagMutability === undefined ? storedPart(current) : rest
+      await tx.repositorySettings.put(repo, { ...kept, ...change }, now)
+    })
+    return this.view(repo)
+  }
+
+  /**
+   * Removes the repository's own lifecycle policy, keeping its other settings (ECR's
+   * DeleteLifecyclePolicy); returns the removed text, undefined when it had none (a namespace
+   * default from the config is not the repository's and stays). NAME_UNKNOWN for an unknown repository.
+   */
+  async removeLifecyclePolicy(repo: RepositoryName): Promise<string | undefined> {
+    return this.#d.store.transaction(async (tx) => {
+      const current = await tx.repositorySettings.get(repo)
+      if (!current && !(await tx.repositories.exists(repo))) {
+        throw new RegistryError('NAME_UNKNOWN', `repository ${repo} does not exist`, { detail: { name: repo } })
+      }
+      if (current?.lifecyclePolicy === undefined) return undefined
+      const { lifecyclePolicy, ...rest } = storedPart(current)
+      await tx.repositorySettings.put(repo, rest, this.#d.clock.now())
+      return lifecyclePolicy
+    })
+  }
+
+  /**
    * Creates an empty repository with `settings` over its creation template (the request wins
    * field by field; a mutability it sets comes with its own filters); 409 when it exists already.
    */

@@ -12,6 +12,8 @@ import type { Grant, Need } from './model.ts'
 import { CREW_GRANT, ORGS, PUBLIC, REPOS, type MatrixCaller, type Req, type World } from './world.ts'
 import { policyOperations } from './policy-operations.ts'
 import { admissionOperations } from './admission-operations.ts'
+import { webhookRows } from './webhook-rows.ts'
+import { metricsOperations } from './metrics-rows.ts'
 import { accessKeyOperations } from './ecr-operations.ts'
 
 /** Which part of the app a route belongs to, for the coverage guard and the credentials sent. */
@@ -133,6 +135,9 @@ export function managementOperations(w: World, victims: Map<string, string>): Op
   ops.push(...accessKeyOperations(w))
   // Kubernetes admission webhooks (docs/admission.md): admission-operations.ts.
   ops.push(...admissionOperations())
+  ops.push(...webhookRows(w))
+  // GET /metrics, admin and bearer-token modes (docs/metrics.md): metrics-rows.ts.
+  ops.push(...metricsOperations())
   return ops
 }
 

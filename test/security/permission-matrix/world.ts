@@ -18,6 +18,7 @@ import { buildApp } from '../../../src/registry/app.ts'
 import { hashPassword } from '../../../src/registry/auth/password-hasher.ts'
 import { DEFAULT_CONFIG, type RegistryConfig } from '../../../src/registry/config/config.ts'
 import { DEFAULT_ADMISSION } from '../../../src/registry/admission/admission-config.ts'
+import { MATRIX_METRICS_CONFIG } from './metrics-rows.ts'
 import { SqliteStore } from '../../../src/registry/metadata/sqlite/sqlite-store.ts'
 import { DEFAULT_SCANNING } from '../../../src/registry/scanning/scanning-config.ts'
 import { FilesystemDriver } from '../../../src/registry/storage/filesystem/filesystem-driver.ts'
@@ -133,6 +134,8 @@ export async function startWorld(): Promise<World> {
     repositories: { defaults: Object.fromEntries(['acme', 'alice', 'other'].map((ns) => [ns, { lifecyclePolicy: MATRIX_LIFECYCLE_POLICY }])), templates: {} },
     // Images named on this host are checked by the admission rows (admission-operations.ts).
     admission: { ...DEFAULT_ADMISSION, registryHosts: [MATRIX_REGISTRY_HOST] },
+    // GET /metrics in both opt-in modes, bearer token and admin (metrics-rows.ts).
+    metrics: MATRIX_METRICS_CONFIG,
   }
   const store = new SqliteStore(join(dataDir, 'metadata.db'))
   const app = buildApp(config, { store, driver: new FilesystemDriver(join(dataDir, 'storage')) })

@@ -4,14 +4,21 @@
  * its owner with the owner's rights, exactly as the owner's password or robot secret does
  * (permissions.ts applies as on every door); it dies with its owner. Who may create, list and
  * delete keys is decided by the API routes through permissions.ts mayManage.
+ *
+ * Guessing is throttled by the same LoginThrottle (and the same persisted counters) as password
+ * logins, with the claimed key id as the account: a wrong signature or an unknown key id counts
+ * per (key id, address), and distinct key ids count towards the address's ceiling together with
+ * the account names that failed from it on the other doors.
  */
+import { RegistryError } from '../../../oci/errors.ts'
 import type { AccessKeyRecord, AccessKeyRepo } from '../../metadata/access-key-store.ts'
 import type { AuthRepos } from '../../metadata/auth-store.ts'
 import type { Clock } from '../../ports.ts'
+import type { LoginThrottle } from '../login-throttle.ts'
 import type { Principal } from '../principal.ts'
 import { newAccessKeyId, newSecretAccessKey } from './access-key-credential.ts'
 import type { SecretBox } from './secret-box.ts'
-import { SigV4Failure, verifySigV4, type KeyLookup, type SignedRequest, type SigV4Policy } from './sigv4-verifier.ts'
+import { claimedKeyId, SigV4Failure, verifySigV4, type KeyLookup, type SignedRequest, type SigV4Policy } from './sigv4-verifier.ts'
 
 export interface IssuedAccessKey {
   readonly record: AccessKeyRecord
@@ -24,12 +31,14 @@ export class AccessKeyService {
   readonly #auth: AuthRepos
   readonly #box: SecretBox
   readonly #clock: Clock
+  readonly #throttle: LoginThrottle
 
-  constructor(keys: AccessKeyRepo, auth: AuthRepos, box: SecretBox, clock: Clock) {
+  constructor(keys: AccessKeyRepo, auth: AuthRepos, box: SecretBox, clock: Clock, throttle: LoginThrottle) {
     this.#keys = keys
     this.#auth = auth
     this.#box = box
     this.#clock = clock
+    this.#throttle = throttle
   }
 
   async create(owner: string, expiresAt?: Date): Promise<IssuedAccessKey> {
@@ -59,9 +68,31 @@ export class AccessKeyService {
   /**
    * Verifies the request's SigV4 signature and returns the key's owner as a Principal; rejects
    * with SigV4Failure (unknown key or owner gone: UnrecognizedClientException; expired key or
-   * robot: ExpiredTokenException; bad signature, scope or clock: InvalidSignatureException).
+   * robot: ExpiredTokenException; bad signature, scope or clock: InvalidSignatureException), or,
+   * while guesses from `address` at the claimed key id are throttled, with TOOMANYREQUESTS
+   * (RegistryError, carrying Retry-After) without checking anything.
    */
-  async authenticate(req: SignedRequest, policy: Omit<SigV4Policy, 'now'>): Promise<{ readonly principal: Principal; readonly keyId: string }> {
+  async authenticate(req: SignedRequest, policy: Omit<SigV4Policy, 'now'>, address: string): Promise<{ readonly principal: Principal; readonly keyId: string }> {
+    const claimed = claimedKeyId(req.headers['authorization'])
+    // Without a key id in the header nothing can be guessed; the malformed header is refused below.
+    const account = claimed === undefined ? undefined : throttleAccount(claimed)
+    const wait = account === undefined ? 0 : await this.#throttle.retryAfter(account, address)
+    if (wait > 0) {
+      throw new RegistryError('TOOMANYREQUESTS', 'Rate exceeded: too many failed signatures; try again later', {
+        headers: { 'Retry-After': String(Math.ceil(wait / 1000)) },
+      })
+    }
+    try {
+      const ok = await this.#verify(req, policy)
+      if (account !== undefined) await this.#throttle.succeeded(account, address)
+      return ok
+    } catch (err) {
+      if (account !== undefined && err instanceof SigV4Failure && err.guess) await this.#throttle.failed(account, address)
+      throw err
+    }
+  }
+
+  async #verify(req: SignedRequest, policy: Omit<SigV4Policy, 'now'>): Promise<{ readonly principal: Principal; readonly keyId: string }> {
     const now = this.#clock.now()
     let principal: Principal | undefined
     const lookup = async (keyId: string): Promise<KeyLookup> => {
@@ -95,3 +126,9 @@ export class AccessKeyService {
     return u && u.createdAt <= keyCreatedAt ? { kind: 'user', name: u.name, admin: u.admin } : undefined
   }
 }
+
+/**
+ * The throttle's account for a key id: prefixed, so a key id claimed in a header can never share
+ * a counter with a user or robot of that name.
+ */
+const throttleAccount = (keyId: string): string => `access-key:${keyId}`

@@ -37,9 +37,16 @@ export type SigV4FailureType =
 
 export class SigV4Failure extends Error {
   readonly type: SigV4FailureType
-  constructor(type: SigV4FailureType, message: string) {
+  /**
+   * Whether the request tried a secret or probed a key id (wrong signature, unknown key): what
+   * the brute-force throttle counts. A malformed header, a skewed clock, another region or an
+   * expired key guesses nothing.
+   */
+  readonly guess: boolean
+  constructor(type: SigV4FailureType, message: string, guess = false) {
     super(message)
     this.type = type
+    this.guess = guess
     this.name = 'SigV4Failure'
   }
 }
@@ -57,6 +64,11 @@ interface ParsedAuthorization {
 }
 
 const AUTH_RE = /^AWS4-HMAC-SHA256 Credential=([^/,\s]{1,128})\/(\d{8})\/([a-z0-9-]{1,32})\/([a-z0-9-]{1,32})\/aws4_request, ?SignedHeaders=([a-z0-9;_.-]{1,2048}), ?Signature=([0-9a-f]{64})$/
+/** The access key id an Authorization header claims, before anything is verified (for the throttle). */
+export function claimedKeyId(header: string | undefined): string | undefined {
+  return AUTH_RE.exec(header?.trim() ?? '')?.[1]
+}
+
 const AMZ_DATE_RE = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/
 
 function parseAuthorization(header: string | undefined): ParsedAuthorization {
@@ -122,7 +134,7 @@ export async function verifySigV4(req: SignedRequest, policy: SigV4Policy, looku
   if (auth.service !== policy.service) throw new SigV4Failure('InvalidSignatureException', `Credential should be scoped to correct service: '${policy.service}'.`)
   checkSkew(signedAt, policy, rawDate)
   const key = await lookup(auth.keyId)
-  if (key === 'unknown') throw new SigV4Failure('UnrecognizedClientException', 'The security token included in the request is invalid.')
+  if (key === 'unknown') throw new SigV4Failure('UnrecognizedClientException', 'The security token included in the request is invalid.', true)
   if (key === 'expired') throw new SigV4Failure('ExpiredTokenException', 'The security token included in the request is expired')
   checkPayloadHash(req)
   const headers: Record<string, string> = {}
@@ -142,6 +154,6 @@ export async function verifySigV4(req: SignedRequest, policy: SigV4Policy, looku
   const expected = /Signature=([0-9a-f]{64})$/.exec(String(signed.headers['authorization']))?.[1] ?? ''
   const a = Buffer.from(expected, 'hex')
   const b = Buffer.from(auth.signature, 'hex')
-  if (a.length !== b.length || !timingSafeEqual(a, b)) throw new SigV4Failure('InvalidSignatureException', MISMATCH)
+  if (a.length !== b.length || !timingSafeEqual(a, b)) throw new SigV4Failure('InvalidSignatureException', MISMATCH, true)
   return auth.keyId
 }

@@ -12,6 +12,7 @@ import { canPull, requireManage, requirePull } from '../ecr-access.ts'
 import { EcrError } from '../ecr-error.ts'
 import type { EcrContext, EcrOperation } from '../operation.ts'
 import { parseTags } from './resource-tags.ts'
+import { EXCLUSION_FILTERS, IMAGE_TAG_MUTABILITY, mutabilitySettings } from './repository-settings.ts'
 import { checkRegistryId, epochSeconds, MAX_RESULTS, NEXT_TOKEN, REGISTRY_ID, repositoryArn, REPOSITORY_NAME } from './common-shapes.ts'
 
 const DEFAULT_PAGE = 100
@@ -29,6 +30,7 @@ export function repositoryView(ctx: EcrContext, view: SettingsView): Record<stri
     repositoryUri: `${ctx.registry.host}/${view.repositoryName}`,
     ...(view.createdAt ? { createdAt: epochSeconds(new Date(view.createdAt)) } : {}),
     imageTagMutability: view.effective.imageTagMutability,
+    ...(view.effective.imageTagMutabilityExclusionFilters.length > 0 ? { imageTagMutabilityExclusionFilters: view.effective.imageTagMutabilityExclusionFilters } : {}),
     imageScanningConfiguration: { scanOnPush: view.effective.scanOnPush },
     encryptionConfiguration: { encryptionType: 'AES256' },
   }
@@ -53,7 +55,8 @@ const createRepository: EcrOperation = {
       registryId: REGISTRY_ID,
       repositoryName: REPOSITORY_NAME,
       tags: { type: 'list', member: { type: 'structure', members: { Key: { type: 'string' }, Value: { type: 'string' } } } },
-      imageTagMutability: { type: 'string', enum: ['MUTABLE', 'IMMUTABLE'] },
+      imageTagMutability: IMAGE_TAG_MUTABILITY,
+      imageTagMutabilityExclusionFilters: EXCLUSION_FILTERS,
       imageScanningConfiguration: { type: 'structure', members: { scanOnPush: { type: 'boolean' } } },
       encryptionConfiguration: {
         type: 'structure', required: ['encryptionType'],
@@ -71,12 +74,12 @@ const createRepository: EcrOperation = {
       throw new EcrError('InvalidParameterException', "Drydock encrypts nothing with KMS; use encryptionType 'AES256' or leave it out")
     }
     const scanning = input['imageScanningConfiguration'] as { scanOnPush?: boolean } | undefined
-    const mutability = input['imageTagMutability'] as 'MUTABLE' | 'IMMUTABLE' | undefined
+    const mutability = mutabilitySettings(input)
     let view: SettingsView
     try {
       view = await ctx.services.settings.create(name as RepositoryName, {
         ...(typeof scanning?.scanOnPush === 'boolean' ? { scanOnPush: scanning.scanOnPush } : {}),
-        ...(mutability ? { imageTagMutability: mutability } : {}),
+        ...mutability,
       })
     } catch (err) {
       if (err instanceof RegistryError && err.status === 409) {

@@ -10,6 +10,7 @@
  */
 import { randomUUID } from 'node:crypto'
 import type { FastifyInstance, FastifyRequest } from 'fastify'
+import { isRegistryError } from '../../../oci/errors.ts'
 import { parseStrictJson, StrictJsonError } from '../../../oci/strict-json.ts'
 import type { AccessKeyService } from '../../auth/access-keys/access-key-service.ts'
 import { SigV4Failure, type SignedRequest } from '../../auth/access-keys/sigv4-verifier.ts'
@@ -93,13 +94,20 @@ export function registerEcrDoor(app: FastifyInstance, deps: EcrDoorDeps): void {
   })
 }
 
-/** SigV4 over the request; a refusal is audited (`login.failure`, via `ecr`) without any secret. */
+/**
+ * SigV4 over the request; a refusal is audited (`login.failure`, via `ecr`) without any secret,
+ * and so is a throttled request (`login.throttled`: repeated bad signatures, answered as ECR's
+ * ThrottlingException by ecr-errors.ts).
+ */
 async function authenticate(deps: EcrDoorDeps, request: FastifyRequest, body: Buffer) {
+  const address = clientAddress(request)
   try {
-    return await deps.accessKeys.authenticate(signedRequest(request, body), { region: deps.config.region, service: 'ecr', maxSkewMs: deps.config.maxClockSkewMs })
+    return await deps.accessKeys.authenticate(signedRequest(request, body), { region: deps.config.region, service: 'ecr', maxSkewMs: deps.config.maxClockSkewMs }, address)
   } catch (err) {
     if (err instanceof SigV4Failure) {
-      await deps.services.auth.audit({ actor: 'anonymous', action: 'login.failure', address: clientAddress(request), detail: { via: 'ecr', reason: err.type } })
+      await deps.services.auth.audit({ actor: 'anonymous', action: 'login.failure', address, detail: { via: 'ecr', reason: err.type } })
+    } else if (isRegistryError(err, 'TOOMANYREQUESTS')) {
+      await deps.services.auth.audit({ actor: 'anonymous', action: 'login.throttled', address, detail: { via: 'ecr', retryAfter: err.headers['Retry-After'] } })
     }
     throw err
   }

@@ -50,5 +50,5 @@ export function sendEcrError(err: unknown, request: FastifyRequest, reply: Fasti
     .header('X-Amzn-ErrorType', error.type)
     .header('X-Amzn-RequestId', requestId)
     .header('Cache-Control', 'no-store')
-    .send(JSON.stringify({ __type: error.type, message: error.message }))
+    .send(JSON.stringify({ ...error.members, __type: error.type, message: error.message }))
 }

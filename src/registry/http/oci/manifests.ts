@@ -12,6 +12,7 @@ import { manifestUnknown } from '../../distribution/errors.ts'
 import type { Handler } from './oci-context.ts'
 import { readLimited } from './request-body.ts'
 import { notModified } from '../headers.ts'
+import { requestPrincipal } from '../request-principal.ts'
 
 type ManifestRoute = { readonly name: RepositoryName; readonly reference: string }
 
@@ -60,7 +61,7 @@ export const getManifest: Handler<ManifestRoute> = async ({ ctx, route, request,
 export const putManifest: Handler<ManifestRoute> = async ({ ctx, route, request, reply }) => {
   const ref = parseManifestReference(route.reference)
   const body = await readLimited(request, ctx.maxManifestBytes)
-  const result = await ctx.manifests.put(route.name, ref, body, request.headers['content-type'])
+  const result = await ctx.manifests.put(route.name, ref, body, request.headers['content-type'], requestPrincipal(request))
   reply.headers({
     Location: `/v2/${route.name}/manifests/${result.digest}`,
     'Docker-Content-Digest': result.digest,
@@ -71,8 +72,8 @@ export const putManifest: Handler<ManifestRoute> = async ({ ctx, route, request,
   return reply.code(201).send()
 }
 
-export const deleteManifest: Handler<ManifestRoute> = async ({ ctx, route, reply }) => {
-  await ctx.manifests.delete(route.name, existingReference(route.reference))
+export const deleteManifest: Handler<ManifestRoute> = async ({ ctx, route, request, reply }) => {
+  await ctx.manifests.delete(route.name, existingReference(route.reference), requestPrincipal(request))
   ctx.pullGate?.manifestDeleted(route.name)
   return reply.code(202).header('Content-Length', '0').send()
 }

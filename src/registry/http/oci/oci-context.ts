@@ -5,6 +5,7 @@ import type { ManifestService } from '../../distribution/manifest-service.ts'
 import type { ReferrersService } from '../../distribution/referrers-service.ts'
 import type { TagService } from '../../distribution/tag-service.ts'
 import type { UploadService } from '../../distribution/upload-service.ts'
+import type { PullMetrics } from '../../metrics/registry-metrics.ts'
 
 /**
  * The deploy gate as the manifest handlers see it (policy/gate/, docs/policies.md "Enforcement
@@ -28,6 +29,8 @@ export interface OciContext {
   readonly maxManifestBytes: number
   /** The deploy gate; absent in apps built without one (the gate itself allows when no policy applies). */
   readonly pullGate?: PullGate
+  /** Counts blob bytes sent (docs/metrics.md); nothing when absent. */
+  readonly metrics?: Pick<PullMetrics, 'blobBytesSent'>
 }
 
 export interface HandlerInput<R> {

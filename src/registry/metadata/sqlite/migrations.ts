@@ -374,4 +374,72 @@ export const MIGRATIONS: readonly Migration[] = [
       ) WITHOUT ROWID;
     `,
   },
+  {
+    version: 13,
+    name: 'lifecycle-previews',
+    // ECR's asynchronous lifecycle preview (lifecycle-preview-store.ts): the last preview started
+    // per repository, its policy text and its result (JSON), readable through every replica; and
+    // when a run last evaluated each repository's policy (ECR's lastEvaluatedAt, lifecycle-store.ts).
+    sql: `
+      CREATE TABLE lifecycle_previews (
+        repo        TEXT PRIMARY KEY REFERENCES repositories(name) ON DELETE CASCADE,
+        status      TEXT NOT NULL,
+        policy_text TEXT NOT NULL,
+        started_at  INTEGER NOT NULL,
+        finished_at INTEGER,
+        result      TEXT,
+        description TEXT
+      ) WITHOUT ROWID;
+
+      CREATE TABLE lifecycle_evaluations (
+        repo         TEXT PRIMARY KEY REFERENCES repositories(name) ON DELETE CASCADE,
+        evaluated_at INTEGER NOT NULL
+      ) WITHOUT ROWID;
+    `,
+  },
+  {
+    version: 14,
+    name: 'webhooks',
+    // Webhook subscriptions per namespace and their delivery queue (webhook-store.ts, docs/events.md).
+    // The secret is sealed like access-key secrets. Deliveries are claimed with a lease (several
+    // replicas may share the queue); `history` keeps the last attempts as JSON.
+    sql: `
+      CREATE TABLE webhooks (
+        id                 TEXT PRIMARY KEY,
+        namespace          TEXT NOT NULL,
+        url                TEXT NOT NULL,
+        sealed_secret      TEXT NOT NULL,
+        event_types        TEXT NOT NULL,
+        min_severity       TEXT,
+        repository_pattern TEXT,
+        format             TEXT NOT NULL,
+        enabled            INTEGER NOT NULL,
+        created_at         INTEGER NOT NULL,
+        updated_at         INTEGER NOT NULL,
+        created_by         TEXT NOT NULL
+      ) WITHOUT ROWID;
+      CREATE INDEX webhooks_by_namespace ON webhooks(namespace, created_at);
+
+      CREATE TABLE webhook_deliveries (
+        id               TEXT PRIMARY KEY,
+        webhook_id       TEXT NOT NULL REFERENCES webhooks(id) ON DELETE CASCADE,
+        event_id         TEXT NOT NULL,
+        event_type       TEXT NOT NULL,
+        event            TEXT NOT NULL,
+        status           TEXT NOT NULL,
+        attempts         INTEGER NOT NULL,
+        not_before       INTEGER NOT NULL,
+        lease_owner      TEXT,
+        lease_expires_at INTEGER,
+        history          TEXT NOT NULL,
+        created_at       INTEGER NOT NULL,
+        updated_at       INTEGER NOT NULL,
+        completed_at     INTEGER,
+        UNIQUE (webhook_id, event_id)
+      );
+      CREATE INDEX webhook_deliveries_due ON webhook_deliveries(status, not_before);
+      CREATE INDEX webhook_deliveries_by_webhook ON webhook_deliveries(webhook_id, created_at);
+      CREATE INDEX webhook_deliveries_done ON webhook_deliveries(completed_at) WHERE completed_at IS NOT NULL;
+    `,
+  },
 ]

@@ -1,4 +1,5 @@
-// LifecycleRepo on node:sqlite (table `expired_manifests` from migration 11). Shares the store's connection.
+// LifecycleRepo on node:sqlite (table `expired_manifests` from migration 11, `lifecycle_evaluations`
+// from 13). Shares the store's connection.
 import type { DatabaseSync } from 'node:sqlite'
 import type { Digest } from '../../../oci/digest.ts'
 import type { RepositoryName, Tag } from '../../../oci/reference.ts'
@@ -29,6 +30,10 @@ export function sqliteLifecycleRepo(db: DatabaseSync): LifecycleRepo {
   const before = db.prepare('SELECT * FROM expired_manifests WHERE expired_at < ? ORDER BY expired_at, repo, digest LIMIT ?')
   const beforeIn = db.prepare('SELECT * FROM expired_manifests WHERE repo = ? AND expired_at < ? ORDER BY expired_at, digest LIMIT ?')
   const forget = db.prepare('DELETE FROM expired_manifests WHERE repo = ? AND digest = ?')
+  // Replicas may record out of order: the later time wins.
+  const evaluated = db.prepare(`INSERT INTO lifecycle_evaluations(repo, evaluated_at) VALUES (?, ?)
+    ON CONFLICT(repo) DO UPDATE SET evaluated_at = max(evaluated_at, excluded.evaluated_at)`)
+  const lastEvaluation = db.prepare('SELECT evaluated_at FROM lifecycle_evaluations WHERE repo = ?')
   return {
     expire: async (m) =>
       void expire.run(m.repo, m.digest, JSON.stringify(m.tags), m.expiredAt.getTime(), m.rulePriority, m.description ?? null, m.carriedBy ?? null),
@@ -41,5 +46,10 @@ export function sqliteLifecycleRepo(db: DatabaseSync): LifecycleRepo {
     expiredBefore: async (at, limit, repo) =>
       ((repo === undefined ? before.all(at.getTime(), limit) : beforeIn.all(repo, at.getTime(), limit)) as Row[]).map(toRecord),
     forget: async (repo, digest) => Number(forget.run(repo, digest).changes) > 0,
+    recordEvaluation: async (repo, at) => void evaluated.run(repo, at.getTime()),
+    lastEvaluation: async (repo) => {
+      const r = lastEvaluation.get(repo) as Row | undefined
+      return r === undefined ? undefined : new Date(Number(r['evaluated_at']))
+    },
   }
 }

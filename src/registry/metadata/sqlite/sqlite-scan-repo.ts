@@ -4,6 +4,7 @@
 import type { DatabaseSync } from 'node:sqlite'
 import type { Digest } from '../../../oci/digest.ts'
 import type { RepositoryName } from '../../../oci/reference.ts'
+import { emptyCounts, REPORT_SEVERITIES } from '../../../scanner/report/severity-scale.ts'
 import type { ScanRecord, ScanRepo, ScanStatus } from '../scan-store.ts'
 
 type Row = Record<string, unknown>
@@ -68,6 +69,20 @@ export function sqliteScanRepo(db: DatabaseSync): ScanRepo {
       const r = q(`SELECT MIN(CASE WHEN status = 'PENDING' THEN not_before ELSE lease_expires_at END) AS due
         FROM image_scans WHERE status IN ('PENDING', 'IN_PROGRESS')`).get() as Row | undefined
       return r?.['due'] == null ? undefined : new Date(Number(r['due']))
+    },
+    queueDepth: async () => {
+      const r = q(`SELECT COUNT(*) FILTER (WHERE status = 'PENDING') AS pending, COUNT(*) FILTER (WHERE status = 'IN_PROGRESS') AS running
+        FROM image_scans WHERE status IN ('PENDING', 'IN_PROGRESS')`).get() as Row
+      return { pending: Number(r['pending'] ?? 0), inProgress: Number(r['running'] ?? 0) }
+    },
+    findingsBySeverity: async () => {
+      // One pass over the stored results; json_each walks each document's images.
+      const sums = REPORT_SEVERITIES.map((s) => `COALESCE(SUM(json_extract(img.value, '$.report.counts.${s}')), 0) AS ${s}`).join(', ')
+      const r = q(`SELECT ${sums} FROM image_scans AS s, json_each(s.result, '$.images') AS img
+        WHERE s.result IS NOT NULL AND json_valid(s.result)`).get() as Row
+      const counts = emptyCounts()
+      for (const sev of REPORT_SEVERITIES) counts[sev] = Number(r[sev] ?? 0)
+      return counts
     },
   }
 }

@@ -29,6 +29,10 @@ import type { PullRepo } from '../pull-store.ts'
 import { sqlitePullRepo } from './sqlite-pull-repo.ts'
 import type { LifecycleRepo } from '../lifecycle-store.ts'
 import { sqliteLifecycleRepo } from './sqlite-lifecycle-repo.ts'
+import type { LifecyclePreviewRepo } from '../lifecycle-preview-store.ts'
+import { sqliteLifecyclePreviewRepo } from './sqlite-lifecycle-preview-repo.ts'
+import type { WebhookRepo } from '../webhook-store.ts'
+import { sqliteWebhookRepo } from './sqlite-webhook-repo.ts'
 
 type Row = Record<string, unknown>
 
@@ -90,8 +94,10 @@ export class SqliteStore implements MetadataStore {
   readonly policies: PolicyRepo
   readonly pulls: PullRepo
   readonly lifecycle: LifecycleRepo
+  readonly lifecyclePreviews: LifecyclePreviewRepo
   readonly accessKeys: AccessKeyRepo
   readonly resourceTags: ResourceTagRepo
+  readonly webhooks: WebhookRepo
   readonly #db: DatabaseSync
   #chain: Promise<unknown> = Promise.resolve()
 
@@ -121,6 +127,8 @@ export class SqliteStore implements MetadataStore {
     this.resourceTags = sqliteResourceTagRepo(db)
     this.pulls = sqlitePullRepo(db)
     this.lifecycle = sqliteLifecycleRepo(db)
+    this.lifecyclePreviews = sqliteLifecyclePreviewRepo(db)
+    this.webhooks = sqliteWebhookRepo(db)
     const ensureRepo = q('INSERT INTO repositories(name, created_at) VALUES (?, ?) ON CONFLICT DO NOTHING')
 
     this.repositories = {

@@ -93,5 +93,17 @@ export function runLifecycleSuite(name: string, withStore: (fn: (s: MetadataStor
       }), /abort/)
       assert.deepEqual(await s.manifests.get(repo, a.digest), a)
     }))
+
+    it('the last evaluation time only moves forward, per repository, and goes with it', withStore(async (s) => {
+      await s.repositories.ensure(repo, t0)
+      await s.repositories.ensure(other, t0)
+      assert.equal(await s.lifecycle.lastEvaluation(repo), undefined)
+      await s.lifecycle.recordEvaluation(repo, t1)
+      await s.lifecycle.recordEvaluation(repo, t0)
+      assert.deepEqual(await s.lifecycle.lastEvaluation(repo), t1)
+      assert.equal(await s.lifecycle.lastEvaluation(other), undefined)
+      await s.transaction(async (tx) => void (await tx.repositories.delete(repo)))
+      assert.equal(await s.lifecycle.lastEvaluation(repo), undefined)
+    }))
   })
 }

@@ -16,6 +16,8 @@ import { runLifecycleSuite } from './lifecycle-suite.ts'
 import { runPolicySuite } from './policy-suite.ts'
 import { runAccessKeySuite } from './access-key-suite.ts'
 import { runPullSuite } from './pull-suite.ts'
+import { runWebhookSuite } from './webhook-suite.ts'
+import { runLifecyclePreviewSuite } from './lifecycle-preview-suite.ts'
 
 export interface StoreFixture {
   readonly store: MetadataStore
@@ -191,4 +193,6 @@ export function runMetadataSuite(name: string, make: () => Promise<StoreFixture>
   runPolicySuite(name, withStore)
   runAccessKeySuite(name, withStore)
   runPullSuite(name, withStore)
+  runWebhookSuite(name, withStore)
+  runLifecyclePreviewSuite(name, withStore)
 }

@@ -82,5 +82,24 @@ export function runScanSuite(name: string, withStore: (fn: (s: MetadataStore) =>
       assert.deepEqual([...(await s.scans.manifestsOf(repo, 10))].sort(), [digestOf('m1'), digestOf('m2')].sort())
       assert.equal(await s.scans.get(repo, digestOf('zzz')), undefined)
     }))
+
+    it('queueDepth counts waiting and running jobs; findingsBySeverity sums the stored results\' per-image counts', withStore(async (s) => {
+      assert.deepEqual(await s.scans.queueDepth(), { pending: 0, inProgress: 0 })
+      assert.deepEqual(await s.scans.findingsBySeverity(), { UNKNOWN: 0, LOW: 0, MEDIUM: 0, HIGH: 0, CRITICAL: 0 })
+      const counts = (c: Record<string, number>) => ({ report: { counts: { UNKNOWN: 0, LOW: 0, MEDIUM: 0, HIGH: 0, CRITICAL: 0, ...c } } })
+      const index = JSON.stringify({ kind: 'drydock.scan-result', images: [counts({ HIGH: 2, LOW: 1 }), counts({ HIGH: 1, CRITICAL: 3 })] })
+      const single = JSON.stringify({ kind: 'drydock.scan-result', images: [counts({ MEDIUM: 4, UNKNOWN: 1 })] })
+      for (const [i, c] of ['f1', 'f2', 'f3'].entries()) await s.scans.enqueue(repo, digestOf(c), after(i - 3))
+      await s.scans.claim('w', t0, 1000, 2)
+      assert.deepEqual(await s.scans.queueDepth(), { pending: 1, inProgress: 2 })
+      await s.scans.finish(repo, digestOf('f1'), 'w', { status: 'COMPLETE', at: after(1), result: index })
+      await s.scans.finish(repo, digestOf('f2'), 'w', { status: 'COMPLETE', at: after(1), result: single })
+      assert.deepEqual(await s.scans.queueDepth(), { pending: 1, inProgress: 0 })
+      assert.deepEqual(await s.scans.findingsBySeverity(), { UNKNOWN: 1, LOW: 1, MEDIUM: 4, HIGH: 3, CRITICAL: 3 })
+      // A rescan keeps the previous result until the new one lands: still counted.
+      await s.scans.enqueue(repo, digestOf('f1'), after(2))
+      assert.deepEqual(await s.scans.queueDepth(), { pending: 2, inProgress: 0 })
+      assert.equal((await s.scans.findingsBySeverity()).CRITICAL, 3)
+    }))
   })
 }

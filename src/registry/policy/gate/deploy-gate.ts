@@ -16,6 +16,7 @@ import type { Digest } from '../../../oci/digest.ts'
 import type { RepositoryName } from '../../../oci/reference.ts'
 import type { Principal } from '../../auth/principal.ts'
 import { principalName } from '../../auth/principal.ts'
+import type { EventPublisher } from '../../events/domain-event.ts'
 import type { AuditRepo } from '../../metadata/auth-store.ts'
 import type { Clock } from '../../ports.ts'
 import { evaluatePolicy, type PolicyVerdict } from '../evaluate-policy.ts'
@@ -29,6 +30,7 @@ import { refusalMessage } from '../refusal-message.ts'
 import { selectPolicy } from '../select-policy.ts'
 import type { FactsGatherer } from './gather-facts.ts'
 import { VerdictCache } from './verdict-cache.ts'
+import type { GateMetrics } from '../../metrics/registry-metrics.ts'
 
 /** Longest a cached verdict is reused: how late a scan or signature made on another replica may be seen. */
 export const MAX_ENTRY_AGE_MS = 30_000
@@ -49,6 +51,10 @@ export interface DeployGateDeps {
   readonly audit: AuditRepo
   readonly clock: Clock
   readonly log: { error(obj: object, msg: string): void }
+  /** Told policy.violation for each deny / audit-deny at a pull or an admission (events/domain-event.ts). */
+  readonly events?: EventPublisher
+  /** Counts decisions by door (docs/metrics.md); nothing when absent. */
+  readonly metrics?: GateMetrics
 }
 
 /** Everyone: the principal a facts-based verdict is judged for (appliesTo is applied per request). */
@@ -72,6 +78,12 @@ export class DeployGate implements PolicyGate {
 
   /** As decide(), with the principal resolved only if the policy's appliesTo needs it. */
   async decideFor(repository: string, digest: string, principal: () => Promise<Principal>, door: GateDoor, address?: string): Promise<GateDecision> {
+    const decided = await this.#decide(repository, digest, principal, door, address)
+    this.#d.metrics?.gateDecision(door, decided.decision)
+    return decided
+  }
+
+  async #decide(repository: string, digest: string, principal: () => Promise<Principal>, door: GateDoor, address?: string): Promise<GateDecision> {
     const judged = await this.#judgement(repository, digest)
     if (judged.policy === undefined || judged.verdict === undefined) return { repository, digest, decision: 'allow' }
     // An allowed image is allowed for everyone: only a failing one (or the details page, which
@@ -90,6 +102,12 @@ export class DeployGate implements PolicyGate {
       return { repository, digest, decision: 'allow', verdict, exemption: judged.exemption, message }
     }
     await this.#audit(door, verdict.decision === 'deny' ? 'policy.deny' : 'policy.audit-deny', who, repository, digest, verdict, address)
+    if (door !== 'check') {
+      await this.#d.events?.publish({
+        type: 'policy.violation', repository, digest, actor: who ? principalName(who) : 'anonymous',
+        data: { policy: verdict.policy, mode: verdict.mode, decision: verdict.decision, door, reason: message },
+      })
+    }
     return { repository, digest, decision: verdict.decision, verdict, message }
   }
 
